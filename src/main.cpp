@@ -1,0 +1,3 @@
+#include "polyrep/cli/app.hpp"
+
+int main(int argc, char** argv) { return polyrep::cli::main(argc, argv); }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what polyrep needs to build and test on Debian bookworm (run as root, or with sudo).
+# Idempotent: packages already present are skipped, and nothing is printed when all is there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake git pkg-config ca-certificates
+  openmpi-bin libopenmpi-dev
+  libhdf5-openmpi-dev hdf5-tools
+  libtorch-dev libprotobuf-dev
+  libopenblas0-openmp
+  libsentencepiece-dev
+  libutf8proc-dev
+  libeigen3-dev libcli11-dev nlohmann-json3-dev libgtest-dev
+  python3 python3-h5py python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# libtorch links libblas.so.3; make sure the alternative points at OpenBLAS, not netlib's reference BLAS.
+if [ -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]; then
+  $sudo update-alternatives --set libblas.so.3-x86_64-linux-gnu \
+    /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 >/dev/null 2>&1 || true
+fi
