@@ -1,0 +1,44 @@
+#pragma once
+/// Everything `polyrep extract` can be asked to do, with the defaults users get when they do not
+/// say. The CLI fills it from flags (or a config file); tests and other tools fill it directly.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "polyrep/corpus/corpus.hpp"
+#include "polyrep/extract/plan.hpp"
+
+namespace polyrep::extract {
+
+struct ExtractOptions {
+  std::filesystem::path model_dir;
+  corpus::CorpusOptions corpus;
+  std::optional<std::int64_t> sample;   // sentences per language; nullopt = all
+  std::uint64_t seed = 0;
+  std::filesystem::path out;
+  bool overwrite = false;
+  std::string dtype = "float32";        // float32 | float16, for the /hidden datasets
+  std::string pooling = "mean";         // comma list of mean, cls, first, last, max
+  std::string layers = "all";           // all | comma list of hidden-state indices
+  std::int64_t max_tokens = 0;          // 0 = the model's limit
+  PlanOptions plan;
+  std::string device = "auto";          // auto | cpu | cuda
+  int threads = 0;                      // intra-op threads per rank; 0 = cores / ranks on the node
+  double progress_seconds = 10.0;       // rank 0 reports at most this often
+  std::string command_line;             // recorded in the file
+};
+
+struct ExtractSummary {
+  std::filesystem::path path;
+  std::int64_t sentences = 0;
+  std::int64_t tokens = 0;
+  std::int64_t truncated = 0;
+  double seconds = 0.0;                 // whole run, load included
+  double extract_seconds = 0.0;         // forward + write rounds only
+  std::int64_t bytes_written = 0;       // hidden-state bytes
+  bool all_writes_collective = true;    // HDF5 never fell back to independent I/O
+  std::int64_t ranks_without_work = 0;
+};
+
+}  // namespace polyrep::extract

@@ -1,0 +1,75 @@
+#pragma once
+/// The collective half of writing an extraction file: every rank opens the same file, the datasets
+/// are created with their final sizes, and each round every rank writes its window's rows — or an
+/// empty selection — in one collective call per dataset. Only fixed-size numeric data is written
+/// here; strings (which parallel HDF5 cannot write) and the run's attributes are added afterwards
+/// by rank 0 alone (finalize.hpp). Schema: see README.md "File layout".
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "polyrep/extract/selection.hpp"
+
+namespace polyrep::mpi {
+class Comm;
+}
+
+namespace polyrep::extract {
+
+struct WindowOutput;
+
+struct OutputLayout {
+  std::int64_t sentences = 0;
+  std::int64_t tokens = 0;
+  std::int64_t hidden = 0;
+  std::vector<int> layers;          // stored hidden-state indices
+  std::vector<Pooling> poolings;
+  bool float16 = false;
+};
+
+/// Per-sentence metadata, known on every rank after planning; rank 0 writes it.
+struct SentenceTable {
+  std::vector<std::int32_t> language;
+  std::vector<std::int64_t> source_index;
+  std::vector<std::int64_t> token_offset;   // sentences + 1
+  std::vector<std::uint8_t> truncated;
+};
+
+/// One window's rows on one rank: consecutive sentences and their consecutive token rows.
+struct WindowRows {
+  std::int64_t first_sentence = 0;
+  std::int64_t first_token = 0;
+  std::vector<std::int32_t> ids;
+  std::vector<std::int32_t> sentence;       // global sentence index of each token
+  std::vector<std::int32_t> position;       // position inside its sentence
+  std::vector<std::uint8_t> special;
+  const WindowOutput* states = nullptr;
+};
+
+class ParallelOutput {
+ public:
+  ParallelOutput(const std::filesystem::path& path, const mpi::Comm& comm, OutputLayout layout);
+  ~ParallelOutput();
+  ParallelOutput(ParallelOutput&&) noexcept;
+  ParallelOutput& operator=(ParallelOutput&&) noexcept;
+
+  /// Collective. `table` is non-null on rank 0 only.
+  void write_sentences(const SentenceTable* table);
+  /// Collective: every rank calls it once per round; `rows` is null when it has nothing.
+  void write_window(const WindowRows* rows);
+  /// Collective close; errors surface here rather than in a destructor.
+  void close();
+
+  /// False if HDF5 fell back to independent I/O for any write of this rank.
+  bool all_writes_collective() const;
+  /// Bytes of hidden states this rank wrote.
+  std::int64_t bytes_written() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace polyrep::extract

@@ -1,0 +1,117 @@
+// polyrep extract: flags -> ExtractOptions -> run_extract on every rank.
+#include <sstream>
+
+#include "commands.hpp"
+#include "polyrep/core/error.hpp"
+#include "polyrep/core/log.hpp"
+#include "polyrep/extract/extractor.hpp"
+#include "polyrep/mpi/agree.hpp"
+#include "polyrep/mpi/comm.hpp"
+
+namespace polyrep::cli {
+namespace {
+
+struct ExtractFlags {
+  extract::ExtractOptions options;
+  std::string langs = "all";
+  std::string sample = "all";
+  bool quiet = false;
+  bool verbose = false;
+};
+
+std::vector<std::string> split_languages(const std::string& spec) {
+  std::vector<std::string> out;
+  std::stringstream in(spec);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+
+std::optional<std::int64_t> parse_sample(const std::string& spec) {
+  if (spec == "all") return std::nullopt;
+  std::size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(spec, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != spec.size() || used == 0 || value <= 0) {
+    throw UsageError("--sample: expected a positive number or 'all', got '" + spec + "'");
+  }
+  return value;
+}
+
+void add_io_flags(CLI::App* app, ExtractFlags& f) {
+  auto& o = f.options;
+  app->add_option("--model", o.model_dir, "HuggingFace model directory (config.json, model.safetensors, tokenizer files)")
+      ->required();
+  app->add_option("--corpus", o.corpus.path,
+                  "Corpus: Flores-200 dir (DIR/<split>/<lang>.<split>), dir of <lang>.txt or <lang>.tsv, or one .tsv table")
+      ->required();
+  app->add_option("--split", o.corpus.split, "Flores-200 split")->capture_default_str();
+  app->add_option("--langs", f.langs, "Comma-separated languages in output order, or 'all'")->capture_default_str();
+  app->add_option("--tsv-column", o.corpus.tsv_column, "Column of <lang>.tsv files holding the sentence")
+      ->capture_default_str();
+  app->add_option("--sample", f.sample, "Sentences per language (same line indices in every language), or 'all'")
+      ->capture_default_str();
+  app->add_option("--seed", o.seed, "Sampling seed")->capture_default_str();
+  app->add_option("--out", o.out, "Output HDF5 file")->required();
+  app->add_flag("--overwrite", o.overwrite, "Replace --out if it exists (only once the new file is complete)");
+}
+
+void add_content_flags(CLI::App* app, ExtractFlags& f) {
+  auto& o = f.options;
+  app->add_option("--dtype", o.dtype, "Storage type of the hidden states")
+      ->check(CLI::IsMember({"float32", "float16"}))->capture_default_str();
+  app->add_option("--pooling", o.pooling, "Sentence vectors: comma list of mean, cls, first, last, max")
+      ->capture_default_str();
+  app->add_option("--layers", o.layers, "Hidden states to keep: all, or e.g. 0,6,12 (0 = embeddings, -1 = last)")
+      ->capture_default_str();
+  app->add_option("--max-tokens", o.max_tokens, "Truncate sentences to this many tokens (0 = model limit)")
+      ->capture_default_str();
+}
+
+void add_run_flags(CLI::App* app, ExtractFlags& f) {
+  auto& o = f.options;
+  app->add_option("--batch-tokens", o.plan.batch_tokens, "Padded tokens per forward batch")->capture_default_str();
+  app->add_option("--window-sentences", o.plan.window_sentences,
+                  "Sentences per write round (bounds memory per rank)")->capture_default_str();
+  app->add_option("--window-tokens", o.plan.window_tokens, "Tokens per write round")->capture_default_str();
+  app->add_option("--device", o.device, "Where the forward runs")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  app->add_option("--threads", o.threads, "Intra-op threads per rank (0 = cores / ranks on the node)")
+      ->capture_default_str();
+  app->add_option("--progress", o.progress_seconds, "Seconds between progress lines on rank 0")->capture_default_str();
+  app->add_flag("-q,--quiet", f.quiet, "Only warnings and errors");
+  app->add_flag("-v,--verbose", f.verbose, "Debug output");
+}
+
+void run_extract_command(ExtractFlags& f, const mpi::Comm& comm) {
+  if (f.quiet) log::set_level(log::Level::warn);
+  if (f.verbose) log::set_level(log::Level::debug);
+  // A bad flag value is the same on every rank: agree on it so that it is reported once.
+  mpi::agree(comm, [&] {
+    f.options.corpus.languages = split_languages(f.langs);
+    f.options.sample = parse_sample(f.sample);
+  });
+  extract::run_extract(f.options, comm);
+}
+
+}  // namespace
+
+Command add_extract(CLI::App& root, const std::string& command_line) {
+  auto flags = std::make_shared<ExtractFlags>();
+  flags->options.command_line = command_line;
+  CLI::App* app = root.add_subcommand(
+      "extract", "Run a model over sampled corpus sentences and write every layer's token and "
+                 "sentence vectors into one HDF5 file (run under mpirun for several ranks)");
+  add_io_flags(app, *flags);
+  add_content_flags(app, *flags);
+  add_run_flags(app, *flags);
+  return Command{app, true, [flags](const mpi::Comm* comm) { run_extract_command(*flags, *comm); }};
+}
+
+}  // namespace polyrep::cli

@@ -1,0 +1,153 @@
+#include "polyrep/extract/extractor.hpp"
+
+#include <ATen/Parallel.h>
+
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+#include "polyrep/core/error.hpp"
+#include "polyrep/core/log.hpp"
+#include "polyrep/core/version.hpp"
+#include "polyrep/corpus/sample.hpp"
+#include "polyrep/extract/finalize.hpp"
+#include "polyrep/extract/output_file.hpp"
+#include "polyrep/extract/progress.hpp"
+#include "polyrep/extract/round_writer.hpp"
+#include "polyrep/extract/sentence_source.hpp"
+#include "polyrep/extract/setup.hpp"
+#include "polyrep/extract/window_runner.hpp"
+#include "polyrep/model/encoder.hpp"
+#include "polyrep/mpi/agree.hpp"
+#include "polyrep/mpi/comm.hpp"
+#include "polyrep/tokenizer/tokenizer.hpp"
+
+namespace polyrep::extract {
+namespace {
+
+struct Counts {
+  std::vector<std::int32_t> tokens;     // per sentence, canonical order
+  std::vector<std::int32_t> truncated;  // 0/1 per sentence
+};
+
+// Each rank tokenizes an equal share of the canonical sentence list; the counts are all-gathered
+// so that every rank can make the same plan.
+Counts count_tokens(const Setup& setup, const mpi::Comm& comm) {
+  const std::int64_t total = setup.total_sentences();
+  const auto [begin, end] = even_share(total, comm.size(), comm.rank());
+  Counts mine;
+  mpi::agree(comm, [&] {
+    SentenceSource source(*setup.corpus, setup.sample, begin);
+    Sentence sentence;
+    for (std::int64_t g = begin; g < end && source.next(sentence); ++g) {
+      const auto encoded = setup.tokenizer->encode(sentence.text, setup.max_tokens);
+      mine.tokens.push_back(static_cast<std::int32_t>(encoded.ids.size()));
+      mine.truncated.push_back(encoded.truncated ? 1 : 0);
+    }
+  });
+  Counts all{comm.allgatherv(mine.tokens), comm.allgatherv(mine.truncated)};
+  if (static_cast<std::int64_t>(all.tokens.size()) != total) {
+    throw Error("token counting: gathered " + std::to_string(all.tokens.size()) + " counts for " +
+                std::to_string(total) + " sentences");
+  }
+  return all;
+}
+
+std::int64_t report_truncation(const Counts& counts, const Setup& setup, const mpi::Comm& comm) {
+  std::int64_t truncated = 0;
+  for (std::int32_t t : counts.truncated) truncated += t;
+  if (truncated > 0 && comm.is_root()) {
+    log::warn(std::to_string(truncated) + " of " + std::to_string(counts.truncated.size()) +
+              " sentences were longer than " + std::to_string(setup.max_tokens) +
+              " tokens and were truncated (--max-tokens; /sentences/truncated marks them)");
+  }
+  return truncated;
+}
+
+SentenceTable make_sentence_table(const Setup& setup, const Counts& counts, const Plan& plan) {
+  SentenceTable table;
+  const auto per_lang = static_cast<std::int64_t>(setup.sample.size());
+  for (std::int64_t g = 0; g < setup.total_sentences(); ++g) {
+    table.language.push_back(static_cast<std::int32_t>(g / per_lang));
+    table.source_index.push_back(setup.sample[static_cast<std::size_t>(g % per_lang)]);
+    table.truncated.push_back(static_cast<std::uint8_t>(counts.truncated[static_cast<std::size_t>(g)]));
+  }
+  table.token_offset = plan.token_offset;
+  return table;
+}
+
+std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup& setup,
+                                      const mpi::Comm& comm) {
+  std::time_t now = std::time(nullptr);
+  char created[32];
+  std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  std::vector<std::int64_t> layers(setup.layers.begin(), setup.layers.end());
+  std::string poolings;
+  for (Pooling p : setup.poolings) poolings += (poolings.empty() ? "" : ",") + pooling_name(p);
+  const auto& config = setup.encoder->config();
+  return {{"polyrep_version", std::string(kVersion)},
+          {"model", options.model_dir.string()},
+          {"model_type", config.model_type},
+          {"architecture", config.architecture},
+          {"num_layers", std::int64_t{config.num_layers}},
+          {"hidden_size", std::int64_t{config.hidden_size}},
+          {"tokenizer", setup.tokenizer->kind()},
+          {"dtype", options.dtype},
+          {"layers", layers},
+          {"pooling", poolings},
+          {"corpus", options.corpus.path.string()},
+          {"corpus_layout", std::string(corpus::to_string(setup.corpus->layout()))},
+          {"split", options.corpus.split},
+          {"seed", static_cast<std::int64_t>(options.seed)},
+          {"sample_size", options.sample ? *options.sample : std::int64_t{-1}},
+          {"max_tokens", static_cast<std::int64_t>(setup.max_tokens)},
+          {"device", setup.encoder->device()},
+          {"ranks", std::int64_t{comm.size()}},
+          {"command_line", options.command_line},
+          {"created", std::string(created)}};
+}
+
+}  // namespace
+
+ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm) {
+  const auto start = std::chrono::steady_clock::now();
+  const Setup setup = prepare(options, comm);
+  const Counts counts = count_tokens(setup, comm);
+  ExtractSummary summary;
+  summary.truncated = report_truncation(counts, setup, comm);
+  const Plan plan = mpi::agree(comm, [&] { return make_plan(counts.tokens, options.plan); });
+  const std::vector<RankSlice> slices = partition(plan, comm.size());
+  summary.sentences = setup.total_sentences();
+  summary.tokens = plan.total_tokens();
+  if (comm.is_root()) {
+    log::info("extract: " + std::to_string(summary.sentences) + " sentences in " +
+              std::to_string(setup.corpus->languages().size()) + " languages, " +
+              std::to_string(summary.tokens) + " tokens, " + std::to_string(plan.windows.size()) +
+              " windows over " + std::to_string(comm.size()) + " ranks");
+  }
+  const auto rounds_start = std::chrono::steady_clock::now();
+  const SentenceTable table = make_sentence_table(setup, counts, plan);
+  const RoundStats stats = write_rounds(setup, plan, slices, table, options, comm);
+  summary.extract_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - rounds_start).count();
+  summary.bytes_written = stats.bytes_written;
+  summary.all_writes_collective = stats.all_collective;
+  for (const RankSlice& s : slices) summary.ranks_without_work += s.first_window == s.end_window ? 1 : 0;
+  summary.path = options.out;
+  mpi::on_root(comm, [&] {
+    FinalizeInput input{setup.corpus.get(), &setup.sample, setup.tokenizer.get(),
+                        run_attributes(options, setup, comm)};
+    finalize_output(setup.partial, options.out, input);
+  });
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (comm.is_root()) {
+    log::info("extract: wrote " + options.out.string() + " in " +
+              Progress::format_duration(summary.seconds) + " (" +
+              std::to_string(static_cast<long long>(static_cast<double>(summary.tokens) /
+                                                    std::max(summary.extract_seconds, 1e-9))) +
+              " tokens/s over all ranks)");
+  }
+  return summary;
+}
+
+}  // namespace polyrep::extract

@@ -1,0 +1,88 @@
+#include "polyrep/extract/inspect.hpp"
+
+#include <map>
+#include <sstream>
+
+#include "polyrep/core/error.hpp"
+#include "polyrep/h5/attribute.hpp"
+#include "polyrep/h5/dataset.hpp"
+#include "polyrep/h5/file.hpp"
+#include "polyrep/h5/group.hpp"
+#include "polyrep/h5/strings.hpp"
+
+namespace polyrep::extract {
+namespace {
+
+std::string attr_text(hid_t root, const std::string& name) {
+  if (!h5::has_attr(root, name)) return "?";
+  try {
+    return h5::get_attr_string(root, name);
+  } catch (const Error&) {
+  }
+  try {
+    return std::to_string(h5::get_attr_int(root, name));
+  } catch (const Error&) {
+  }
+  std::string joined;
+  for (std::int64_t v : h5::get_attr_int_vector(root, name)) joined += (joined.empty() ? "" : ",") + std::to_string(v);
+  return joined;
+}
+
+void list_datasets(hid_t root, const std::string& group, std::ostream& out) {
+  for (const std::string& name : h5::list(root, group)) {
+    const std::string path = (group == "/" ? "" : group) + "/" + name;
+    if (!h5::exists(root, path)) continue;
+    try {
+      h5::Dataset ds = h5::Dataset::open(root, path);
+      out << "  " << path << "  (";
+      const auto dims = ds.dims();
+      for (std::size_t i = 0; i < dims.size(); ++i) out << (i ? ", " : "") << dims[i];
+      out << ")  " << ds.type().describe() << "\n";
+    } catch (const Error&) {
+      list_datasets(root, path, out);  // a group
+    }
+  }
+}
+
+void language_counts(hid_t root, std::ostream& out) {
+  if (!h5::exists(root, "/languages") || !h5::exists(root, "/sentences/lang")) return;
+  const auto languages = h5::read_strings(h5::Dataset::open(root, "/languages"));
+  const auto lang = h5::read_all<std::int32_t>(h5::Dataset::open(root, "/sentences/lang"));
+  std::map<std::int32_t, std::int64_t> counts;
+  for (std::int32_t l : lang) ++counts[l];
+  out << "languages (" << languages.size() << "):";
+  std::size_t shown = 0;
+  for (const auto& [l, n] : counts) {
+    if (shown++ == 12) {
+      out << " ...";
+      break;
+    }
+    out << " " << (l < static_cast<std::int32_t>(languages.size()) ? languages[static_cast<std::size_t>(l)] : "?")
+        << "=" << n;
+  }
+  out << "\n";
+}
+
+}  // namespace
+
+FileReport inspect_file(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) throw InputError(path.string() + ": no such file");
+  h5::File file = h5::File::open(path, false);
+  const hid_t root = file.id();
+  FileReport report;
+  report.complete = h5::has_attr(root, "complete") && h5::get_attr_int(root, "complete") == 1;
+  std::ostringstream out;
+  out << path.string() << "\n";
+  out << "complete: " << (report.complete ? "yes" : "NO (the run did not finish; data may be partial)") << "\n";
+  for (const char* name : {"model", "model_type", "num_layers", "hidden_size", "tokenizer", "corpus", "split",
+                           "sample_size", "seed", "layers", "pooling", "dtype", "ranks", "created"}) {
+    out << name << ": " << attr_text(root, name) << "\n";
+  }
+  language_counts(root, out);
+  out << "datasets:\n";
+  list_datasets(root, "/", out);
+  report.text = out.str();
+  return report;
+}
+
+}  // namespace polyrep::extract

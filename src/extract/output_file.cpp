@@ -1,0 +1,125 @@
+#include "polyrep/extract/output_file.hpp"
+
+#include <ATen/ATen.h>
+
+#include "polyrep/core/error.hpp"
+#include "polyrep/extract/window_runner.hpp"
+#include "polyrep/h5/dataset.hpp"
+#include "polyrep/h5/file.hpp"
+#include "polyrep/h5/group.hpp"
+#include "polyrep/h5/types.hpp"
+#include "polyrep/mpi/comm.hpp"
+
+namespace polyrep::extract {
+
+using h5::Dataset;
+
+struct ParallelOutput::Impl {
+  OutputLayout layout;
+  h5::File file;
+  h5::Datatype hidden_type;
+  Dataset lang, source_index, token_offset, truncated;
+  Dataset token_id, token_sentence, token_position, token_special;
+  Dataset hidden_tokens;
+  std::vector<Dataset> pooled;
+  bool collective = true;
+  std::int64_t bytes = 0;
+
+  void note(const Dataset& ds) { collective = collective && ds.last_no_collective_cause() == 0; }
+
+  template <typename T>
+  void write_1d(Dataset& ds, const std::vector<T>* values, std::int64_t start) {
+    const hsize_t n = values ? values->size() : 0;
+    ds.write(values ? values->data() : nullptr, ds.type(), {values ? static_cast<hsize_t>(start) : 0}, {n},
+             true);
+    note(ds);
+  }
+
+  void write_3d(Dataset& ds, const at::Tensor* values, std::int64_t start) {
+    std::vector<hsize_t> offset{0, 0, 0};
+    std::vector<hsize_t> count{0, 0, 0};
+    if (values != nullptr) {
+      if (!values->is_contiguous()) throw Error("output: hidden-state buffer is not contiguous");
+      offset[1] = static_cast<hsize_t>(start);
+      for (int d = 0; d < 3; ++d) count[static_cast<std::size_t>(d)] = static_cast<hsize_t>(values->size(d));
+      bytes += static_cast<std::int64_t>(values->nbytes());
+    }
+    ds.write(values ? values->data_ptr() : nullptr, hidden_type, offset, count, true);
+    note(ds);
+  }
+};
+
+ParallelOutput::ParallelOutput(const std::filesystem::path& path, const mpi::Comm& comm,
+                               OutputLayout layout)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& d = *impl_;
+  d.layout = std::move(layout);
+  const OutputLayout& l = d.layout;
+  d.file = h5::File::create_parallel(path, comm, false);
+  d.hidden_type = l.float16 ? h5::float16() : h5::float32();
+  const hid_t root = d.file.id();
+  h5::create_group(root, "/sentences");
+  h5::create_group(root, "/tokens");
+  h5::create_group(root, "/hidden/sentences");
+  const auto n_sent = static_cast<hsize_t>(l.sentences);
+  const auto n_tok = static_cast<hsize_t>(l.tokens);
+  const auto n_layer = static_cast<hsize_t>(l.layers.size());
+  const auto hidden = static_cast<hsize_t>(l.hidden);
+  d.lang = Dataset::create(root, "/sentences/lang", h5::int32(), {n_sent});
+  d.source_index = Dataset::create(root, "/sentences/source_index", h5::int64(), {n_sent});
+  d.token_offset = Dataset::create(root, "/sentences/token_offset", h5::int64(), {n_sent + 1});
+  d.truncated = Dataset::create(root, "/sentences/truncated", h5::uint8(), {n_sent});
+  d.token_id = Dataset::create(root, "/tokens/id", h5::int32(), {n_tok});
+  d.token_sentence = Dataset::create(root, "/tokens/sentence", h5::int32(), {n_tok});
+  d.token_position = Dataset::create(root, "/tokens/position", h5::int32(), {n_tok});
+  d.token_special = Dataset::create(root, "/tokens/special", h5::uint8(), {n_tok});
+  d.hidden_tokens = Dataset::create(root, "/hidden/tokens", d.hidden_type, {n_layer, n_tok, hidden});
+  for (Pooling p : l.poolings) {
+    d.pooled.push_back(Dataset::create(root, "/hidden/sentences/" + pooling_name(p), d.hidden_type,
+                                       {n_layer, n_sent, hidden}));
+  }
+  std::vector<std::int32_t> layers(l.layers.begin(), l.layers.end());
+  h5::write_vector(root, "/hidden/layers", h5::int32(), layers);
+}
+
+ParallelOutput::~ParallelOutput() = default;
+ParallelOutput::ParallelOutput(ParallelOutput&&) noexcept = default;
+ParallelOutput& ParallelOutput::operator=(ParallelOutput&&) noexcept = default;
+
+void ParallelOutput::write_sentences(const SentenceTable* table) {
+  Impl& d = *impl_;
+  d.write_1d(d.lang, table ? &table->language : nullptr, 0);
+  d.write_1d(d.source_index, table ? &table->source_index : nullptr, 0);
+  d.write_1d(d.token_offset, table ? &table->token_offset : nullptr, 0);
+  d.write_1d(d.truncated, table ? &table->truncated : nullptr, 0);
+}
+
+void ParallelOutput::write_window(const WindowRows* rows) {
+  Impl& d = *impl_;
+  const std::int64_t tok = rows ? rows->first_token : 0;
+  const std::int64_t sent = rows ? rows->first_sentence : 0;
+  d.write_1d(d.token_id, rows ? &rows->ids : nullptr, tok);
+  d.write_1d(d.token_sentence, rows ? &rows->sentence : nullptr, tok);
+  d.write_1d(d.token_position, rows ? &rows->position : nullptr, tok);
+  d.write_1d(d.token_special, rows ? &rows->special : nullptr, tok);
+  const WindowOutput* states = rows ? rows->states : nullptr;
+  d.write_3d(d.hidden_tokens, states ? &states->tokens : nullptr, tok);
+  for (std::size_t p = 0; p < d.pooled.size(); ++p) {
+    d.write_3d(d.pooled[p], states ? &states->pooled.at(p) : nullptr, sent);
+  }
+}
+
+void ParallelOutput::close() {
+  Impl& d = *impl_;
+  for (Dataset* ds : {&d.lang, &d.source_index, &d.token_offset, &d.truncated, &d.token_id,
+                      &d.token_sentence, &d.token_position, &d.token_special, &d.hidden_tokens}) {
+    ds->close();
+  }
+  for (Dataset& ds : d.pooled) ds.close();
+  d.file.close();
+}
+
+bool ParallelOutput::all_writes_collective() const { return impl_->collective; }
+std::int64_t ParallelOutput::bytes_written() const { return impl_->bytes; }
+
+}  // namespace polyrep::extract

@@ -1,0 +1,96 @@
+#include "polyrep/extract/round_writer.hpp"
+
+#include "polyrep/core/error.hpp"
+#include "polyrep/extract/progress.hpp"
+#include "polyrep/extract/sentence_source.hpp"
+#include "polyrep/extract/setup.hpp"
+#include "polyrep/extract/window_runner.hpp"
+#include "polyrep/mpi/agree.hpp"
+#include "polyrep/mpi/comm.hpp"
+
+namespace polyrep::extract {
+namespace {
+
+// Re-reads and re-tokenizes the window's sentences (counting already did this once, on whichever
+// rank had them; keeping the ids would make memory grow with the corpus).
+WindowRows tokenize_window(const Window& window, const Plan& plan, SentenceSource& source,
+                           const Setup& setup, std::vector<std::vector<std::int32_t>>& ids) {
+  WindowRows rows;
+  rows.first_sentence = window.first_sentence;
+  rows.first_token = window.first_token;
+  ids.clear();
+  Sentence sentence;
+  for (std::int64_t g = window.first_sentence; g < window.end_sentence; ++g) {
+    if (!source.next(sentence) || sentence.global_index != g) {
+      throw Error("sentence stream out of step at sentence " + std::to_string(g));
+    }
+    auto encoded = setup.tokenizer->encode(sentence.text, setup.max_tokens);
+    const auto expected = plan.token_offset[g + 1] - plan.token_offset[g];
+    if (static_cast<std::int64_t>(encoded.ids.size()) != expected) {
+      throw Error("sentence " + std::to_string(g) + " tokenized to " +
+                  std::to_string(encoded.ids.size()) + " tokens, counted " + std::to_string(expected));
+    }
+    for (std::size_t t = 0; t < encoded.ids.size(); ++t) {
+      rows.ids.push_back(encoded.ids[t]);
+      rows.sentence.push_back(static_cast<std::int32_t>(g));
+      rows.position.push_back(static_cast<std::int32_t>(t));
+      rows.special.push_back(setup.tokenizer->is_special(encoded.ids[t]) ? 1 : 0);
+    }
+    ids.push_back(std::move(encoded.ids));
+  }
+  return rows;
+}
+
+OutputLayout make_layout(const Setup& setup, const Plan& plan, const ExtractOptions& options) {
+  OutputLayout layout;
+  layout.sentences = setup.total_sentences();
+  layout.tokens = plan.total_tokens();
+  layout.hidden = setup.encoder->config().hidden_size;
+  layout.layers = setup.layers;
+  layout.poolings = setup.poolings;
+  layout.float16 = options.dtype == "float16";
+  return layout;
+}
+
+}  // namespace
+
+RoundStats write_rounds(const Setup& setup, const Plan& plan, const std::vector<RankSlice>& slices,
+                        const SentenceTable& table, const ExtractOptions& options,
+                        const mpi::Comm& comm) {
+  const RankSlice& mine = slices.at(static_cast<std::size_t>(comm.rank()));
+  const OutputLayout layout = make_layout(setup, plan, options);
+  ParallelOutput out = mpi::agree(comm, [&] { return ParallelOutput(setup.partial, comm, layout); });
+  out.write_sentences(comm.is_root() ? &table : nullptr);
+
+  RoundStats stats;
+  stats.rounds = comm.allreduce_max(mine.end_window - mine.first_window);
+  const WindowRunner runner(*setup.encoder, {setup.layers, setup.poolings, layout.float16,
+                                             setup.tokenizer->pad_id()});
+  SentenceSource source(*setup.corpus, setup.sample, mine.first_sentence);
+  Progress progress("extract", layout.sentences, layout.tokens, options.progress_seconds, comm.is_root());
+  std::int64_t sentences_done = 0;
+  std::int64_t tokens_done = 0;
+  std::vector<std::vector<std::int32_t>> ids;
+  for (std::int64_t round = 0; round < stats.rounds; ++round) {
+    const std::int64_t w = mine.first_window + round;
+    if (w < mine.end_window) {
+      const Window& window = plan.windows[static_cast<std::size_t>(w)];
+      WindowRows rows = tokenize_window(window, plan, source, setup, ids);
+      const WindowOutput states = runner.run(window, ids);
+      rows.states = &states;
+      out.write_window(&rows);
+      sentences_done += window.end_sentence - window.first_sentence;
+      tokens_done += window.end_token - window.first_token;
+    } else {
+      out.write_window(nullptr);
+    }
+    progress.update(comm.allreduce_sum(sentences_done), comm.allreduce_sum(tokens_done));
+  }
+  out.close();
+  progress.finish(comm.allreduce_sum(sentences_done), comm.allreduce_sum(tokens_done));
+  stats.bytes_written = comm.allreduce_sum(out.bytes_written());
+  stats.all_collective = !comm.allreduce_or(!out.all_writes_collective());
+  return stats;
+}
+
+}  // namespace polyrep::extract

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs a polyrep command that must fail cleanly on bad input: non-zero exit well before the time
+# limit (no hang of other ranks), the expected message printed exactly once, no crash signal, and
+# no output file with complete=1 (nor a changed one, when it existed before).
+# Usage: expect_failure.sh REGEX OUTFILE|- -- COMMAND...
+set -u
+regex=$1; outfile=$2; shift 3
+before=""
+[ "$outfile" != "-" ] && [ -e "$outfile" ] && before=$(sha256sum "$outfile")
+log=$(mktemp)
+timeout 120 "$@" >"$log" 2>&1
+rc=$?
+fail() { echo "FAIL: $*"; echo "---- output ----"; cat "$log"; rm -f "$log"; exit 1; }
+[ $rc -eq 0 ] && fail "exit code 0 for bad input"
+[ $rc -eq 124 ] && fail "timed out (a rank hung?)"
+[ $rc -ge 128 ] && fail "killed by signal $((rc - 128))"
+grep -qi "segmentation fault\|core dumped\|terminate called" "$log" && fail "crash in output"
+count=$(grep -cE -- "$regex" "$log")
+[ "$count" -ge 1 ] || fail "message /$regex/ not found"
+errors=$(grep -c "error:" "$log")
+[ "$errors" -le 1 ] || fail "$errors error lines (want one line, from one rank)"
+if [ "$outfile" != "-" ]; then
+  if [ -n "$before" ]; then
+    [ "$(sha256sum "$outfile")" = "$before" ] || fail "existing $outfile was changed"
+  else
+    [ -e "$outfile" ] && fail "$outfile was created"
+  fi
+fi
+echo "ok (exit $rc): $(grep -m1 -E -- "$regex" "$log")"
+rm -f "$log"
