@@ -1,6 +1,6 @@
 #include "polyrep/extract/extractor.hpp"
 
-#include <ATen/Parallel.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <ctime>
@@ -107,6 +107,12 @@ std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup
           {"created", std::string(created)}};
 }
 
+std::int64_t peak_rss_bytes() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::int64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
 }  // namespace
 
 ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm) {
@@ -140,12 +146,14 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
     finalize_output(setup.partial, options.out, input);
   });
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.peak_rss_bytes = comm.allreduce_max(peak_rss_bytes());
   if (comm.is_root()) {
     log::info("extract: wrote " + options.out.string() + " in " +
               Progress::format_duration(summary.seconds) + " (" +
               std::to_string(static_cast<long long>(static_cast<double>(summary.tokens) /
                                                     std::max(summary.extract_seconds, 1e-9))) +
-              " tokens/s over all ranks)");
+              " tokens/s over all ranks; peak memory per rank " +
+              std::to_string(summary.peak_rss_bytes >> 20) + " MiB)");
   }
   return summary;
 }

@@ -39,6 +39,7 @@ struct ExtractSummary {
   std::int64_t bytes_written = 0;       // hidden-state bytes
   bool all_writes_collective = true;    // HDF5 never fell back to independent I/O
   std::int64_t ranks_without_work = 0;
+  std::int64_t peak_rss_bytes = 0;      // largest peak resident set over the ranks
 };
 
 }  // namespace polyrep::extract
