@@ -1,0 +1,23 @@
+#pragma once
+/// BERT and XLM-RoBERTa encoders (HF BertModel / XLMRobertaModel, eager attention). Both are the
+/// same post-LayerNorm encoder; they differ only in position ids (BERT: 0..T-1; XLM-R:
+/// pad_token_id + 1 + i for real tokens, pad_token_id for padding).
+#include <ATen/core/Tensor.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "polyrep/model/config.hpp"
+#include "polyrep/model/encoder.hpp"
+#include "polyrep/model/weights.hpp"
+
+namespace polyrep::model::arch {
+
+/// Checkpoint name prefixes of hub task models built on BertModel / XLMRobertaModel.
+std::vector<std::string> bert_prefixes(const ModelConfig& config);
+
+std::unique_ptr<Encoder> make_bert(const ModelConfig& config, const WeightStore& store,
+                                   const at::Device& device);
+
+}  // namespace polyrep::model::arch

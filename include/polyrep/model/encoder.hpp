@@ -1,0 +1,42 @@
+#pragma once
+/// The model-facing interface of polyrep: a loaded transformer that maps token ids to every
+/// layer's hidden states, following HuggingFace's `output_hidden_states=True` convention exactly
+/// (index 0 = embedding output, index l = output of layer l). Architectures (BERT, XLM-R, XGLM)
+/// implement Encoder; load_encoder() picks one from config.json's model_type.
+#include <ATen/core/Tensor.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "polyrep/model/config.hpp"
+
+namespace polyrep::model {
+
+struct EncoderOptions {
+  std::string device = "cpu";  // "cpu" | "cuda" | "auto" (cuda if built with CUDA and available)
+  int threads = 0;             // intra-op threads; 0 = leave as is
+};
+
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  virtual const ModelConfig& config() const = 0;
+  /// "cpu" or "cuda" (the resolved device, never "auto").
+  virtual std::string device() const = 0;
+  /// input_ids, attention_mask: int64 [B,T] (CPU), right-padded, mask 1 = real token.
+  /// Returns num_layers+1 float32 tensors [B,T,H] on the model's device (HF output_hidden_states
+  /// convention: index 0 = embedding output). Runs under inference mode (no autograd).
+  /// Rows at padded positions hold unspecified values; callers drop them.
+  virtual std::vector<at::Tensor> forward(const at::Tensor& input_ids,
+                                          const at::Tensor& attention_mask) const = 0;
+};
+
+/// Loads config.json + model.safetensors (or the sharded model.safetensors.index.json) from a
+/// local HuggingFace snapshot directory. Each stage re-throws with context
+/// ("loading model weights: ..."); a bad device option is a UsageError.
+std::unique_ptr<Encoder> load_encoder(const std::filesystem::path& model_dir,
+                                      const EncoderOptions& options = {});
+
+}  // namespace polyrep::model

@@ -1,0 +1,59 @@
+#pragma once
+/// Building blocks shared by the architectures, CTranslate2 style: each layer is constructed from
+/// (store, scope) and pulls `scope + ".weight"` etc. with its expected shape, so every weight is
+/// resolved and validated once at load time and the forward code only does arithmetic.
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <string>
+
+#include "polyrep/model/config.hpp"
+#include "polyrep/model/weights.hpp"
+
+namespace polyrep::model {
+
+enum class Activation { gelu, gelu_new, relu };
+
+/// "gelu" (exact erf), "gelu_new" (tanh approximation, HF NewGELUActivation), "relu";
+/// InputError for any other name.
+Activation parse_activation(const std::string& name);
+at::Tensor apply_activation(Activation activation, const at::Tensor& x);
+
+struct Linear {
+  at::Tensor weight;  // [out, in], as torch.nn.Linear stores it
+  at::Tensor bias;    // [out]
+  Linear() = default;
+  Linear(const WeightStore& store, const std::string& scope, std::int64_t out, std::int64_t in);
+  at::Tensor operator()(const at::Tensor& x) const;
+  void to(const at::Device& device);
+};
+
+struct LayerNorm {
+  at::Tensor weight;
+  at::Tensor bias;
+  double eps = 1e-12;
+  LayerNorm() = default;
+  LayerNorm(const WeightStore& store, const std::string& scope, std::int64_t dim, double eps);
+  at::Tensor operator()(const at::Tensor& x) const;
+  void to(const at::Device& device);
+};
+
+struct Embedding {
+  at::Tensor weight;  // [rows, dim]
+  Embedding() = default;
+  Embedding(const WeightStore& store, const std::string& scope, std::int64_t rows,
+            std::int64_t dim);
+  at::Tensor operator()(const at::Tensor& ids) const;
+  void to(const at::Device& device);
+};
+
+/// Checks the Encoder::forward contract: int64 [B,T] ids and mask of the same shape
+/// (std::invalid_argument otherwise), T within config.max_sequence_length() and ids within the
+/// vocabulary (InputError: a tokenizer that does not belong to the model).
+void check_inputs(const ModelConfig& config, const at::Tensor& input_ids,
+                  const at::Tensor& attention_mask);
+
+/// torch.finfo(torch.float32).min, the value HF adds to masked attention scores.
+constexpr double kMaskValue = -3.4028234663852886e38;
+
+}  // namespace polyrep::model

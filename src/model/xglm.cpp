@@ -1,0 +1,159 @@
+#include "polyrep/model/arch/xglm.hpp"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <cmath>
+
+#include "polyrep/core/error.hpp"
+#include "polyrep/model/layers.hpp"
+
+namespace polyrep::model::arch {
+namespace {
+
+// fairseq/HF XGLM: position p of a sequence reads row p + 2 of the sinusoidal table.
+constexpr std::int64_t kPositionOffset = 2;
+
+/// One pre-LN decoder layer (HF XGLMDecoderLayer without cross-attention).
+struct XglmLayer {
+  LayerNorm attention_norm;
+  Linear q_proj, k_proj, v_proj, out_proj;
+  LayerNorm final_norm;
+  Linear fc1, fc2;
+
+  XglmLayer(const WeightStore& s, const std::string& scope, const ModelConfig& c)
+      : attention_norm(s, scope + ".self_attn_layer_norm", c.hidden_size, c.layer_norm_eps),
+        q_proj(s, scope + ".self_attn.q_proj", c.hidden_size, c.hidden_size),
+        k_proj(s, scope + ".self_attn.k_proj", c.hidden_size, c.hidden_size),
+        v_proj(s, scope + ".self_attn.v_proj", c.hidden_size, c.hidden_size),
+        out_proj(s, scope + ".self_attn.out_proj", c.hidden_size, c.hidden_size),
+        final_norm(s, scope + ".final_layer_norm", c.hidden_size, c.layer_norm_eps),
+        fc1(s, scope + ".fc1", c.intermediate_size, c.hidden_size),
+        fc2(s, scope + ".fc2", c.hidden_size, c.intermediate_size) {}
+
+  void to(const at::Device& d) {
+    for (Linear* l : {&q_proj, &k_proj, &v_proj, &out_proj, &fc1, &fc2}) l->to(d);
+    attention_norm.to(d);
+    final_norm.to(d);
+  }
+};
+
+class XglmEncoder final : public Encoder {
+ public:
+  XglmEncoder(const ModelConfig& c, const WeightStore& s, const at::Device& device)
+      : config_(c), device_(device), activation_(parse_activation(c.activation)),
+        embed_scale_(c.scale_embedding ? std::sqrt(double(c.hidden_size)) : 1.0),
+        embed_tokens_(s, "embed_tokens", c.vocab_size, c.hidden_size),
+        final_norm_(s, "layer_norm", c.hidden_size, c.layer_norm_eps),
+        positions_(sinusoidal_table(c.max_position_embeddings + kPositionOffset, c.hidden_size,
+                                    c.pad_token_id)) {
+    for (int i = 0; i < c.num_layers; ++i)
+      layers_.emplace_back(s, "layers." + std::to_string(i), c);
+    embed_tokens_.to(device_);
+    final_norm_.to(device_);
+    positions_ = positions_.to(device_);
+    for (auto& layer : layers_) layer.to(device_);
+  }
+
+  const ModelConfig& config() const override { return config_; }
+  std::string device() const override { return device_.is_cuda() ? "cuda" : "cpu"; }
+
+  std::vector<at::Tensor> forward(const at::Tensor& input_ids,
+                                  const at::Tensor& attention_mask) const override {
+    check_inputs(config_, input_ids, attention_mask);
+    c10::InferenceMode guard;
+    const at::Tensor ids = input_ids.to(device_);
+    const at::Tensor mask = causal_padding_mask(attention_mask.to(device_));
+    // HF appends the input of every layer, then the final LayerNorm of the last layer's output.
+    std::vector<at::Tensor> states{embed(ids)};
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+      at::Tensor h = layer_forward(layers_[i], states.back(), mask);
+      states.push_back(i + 1 == layers_.size() ? final_norm_(h) : h);
+    }
+    return states;
+  }
+
+ private:
+  at::Tensor embed(const at::Tensor& ids) const {
+    const std::int64_t length = ids.size(1);
+    at::Tensor table = positions_;
+    if (length + kPositionOffset > table.size(0))  // HF grows its table the same way
+      table = sinusoidal_table(length + kPositionOffset, config_.hidden_size, config_.pad_token_id)
+                  .to(device_);
+    // Positions are 0..T-1 for every row regardless of padding (XGLMModel's default position_ids).
+    return embed_tokens_(ids) * embed_scale_ + table.narrow(0, kPositionOffset, length);
+  }
+
+  /// HF _prepare_4d_causal_attention_mask: 0 where key j <= query i and j is a real token,
+  /// finfo.min elsewhere; [B,1,T,T].
+  at::Tensor causal_padding_mask(const at::Tensor& mask) const {
+    const std::int64_t batch = mask.size(0), length = mask.size(1);
+    const auto options = at::TensorOptions().dtype(at::kFloat).device(device_);
+    at::Tensor causal = at::full({length, length}, kMaskValue, options).triu(1);
+    at::Tensor padded_keys = mask.eq(0).view({batch, 1, 1, length});
+    return causal.view({1, 1, length, length})
+        .expand({batch, 1, length, length})
+        .masked_fill(padded_keys, kMaskValue);
+  }
+
+  at::Tensor self_attention(const XglmLayer& layer, const at::Tensor& x,
+                            const at::Tensor& mask) const {
+    const std::int64_t batch = x.size(0), length = x.size(1);
+    const std::int64_t heads = config_.num_heads, head_dim = config_.hidden_size / heads;
+    auto split = [&](const at::Tensor& t) {
+      return t.view({batch, length, heads, head_dim}).transpose(1, 2).contiguous().view(
+          {batch * heads, length, head_dim});
+    };
+    const at::Tensor q = split(layer.q_proj(x) * std::pow(double(head_dim), -0.5));
+    const at::Tensor k = split(layer.k_proj(x)), v = split(layer.v_proj(x));
+    at::Tensor weights = at::bmm(q, k.transpose(1, 2)).view({batch, heads, length, length}) + mask;
+    weights = weights.clamp_min(kMaskValue).view({batch * heads, length, length});
+    const at::Tensor context = at::bmm(at::softmax(weights, -1), v);
+    return layer.out_proj(context.view({batch, heads, length, head_dim})
+                              .transpose(1, 2)
+                              .reshape({batch, length, config_.hidden_size}));
+  }
+
+  at::Tensor layer_forward(const XglmLayer& layer, const at::Tensor& x,
+                           const at::Tensor& mask) const {
+    const at::Tensor h = x + self_attention(layer, layer.attention_norm(x), mask);
+    const at::Tensor inner = apply_activation(activation_, layer.fc1(layer.final_norm(h)));
+    return h + layer.fc2(inner);
+  }
+
+  ModelConfig config_;
+  at::Device device_;
+  Activation activation_;
+  double embed_scale_;
+  Embedding embed_tokens_;
+  LayerNorm final_norm_;
+  at::Tensor positions_;
+  std::vector<XglmLayer> layers_;
+};
+
+}  // namespace
+
+std::vector<std::string> xglm_prefixes() { return {"model."}; }
+
+at::Tensor sinusoidal_table(std::int64_t rows, std::int64_t dim, std::int64_t padding_idx) {
+  // Same op sequence as XGLMSinusoidalPositionalEmbedding.get_embedding, in float32.
+  const std::int64_t half = dim / 2;
+  const double step = std::log(10000.0) / double(half - 1);
+  const at::Tensor freq = at::exp(at::arange(half, at::kLong).to(at::kFloat) * -step);
+  const at::Tensor angles =
+      at::arange(rows, at::kLong).to(at::kFloat).unsqueeze(1) * freq.unsqueeze(0);
+  at::Tensor table = at::cat({at::sin(angles), at::cos(angles)}, 1).view({rows, -1});
+  if (dim % 2 == 1) table = at::cat({table, at::zeros({rows, 1}, at::kFloat)}, 1);
+  if (padding_idx >= 0 && padding_idx < rows) table[padding_idx].zero_();
+  return table;
+}
+
+std::unique_ptr<Encoder> make_xglm(const ModelConfig& config, const WeightStore& store,
+                                   const at::Device& device) {
+  if (config.hidden_size < 4)  // the table divides by d_model/2 - 1
+    throw InputError("xglm: d_model " + std::to_string(config.hidden_size) +
+                     " is too small for the sinusoidal position table");
+  return std::make_unique<XglmEncoder>(config, store, device);
+}
+
+}  // namespace polyrep::model::arch
