@@ -37,3 +37,8 @@ find_library(POLYREP_PROTOBUF_LIBRARY NAMES protobuf REQUIRED)
 add_library(polyrep_link_order INTERFACE)
 target_link_libraries(polyrep_link_order INTERFACE
   "-Wl,--no-as-needed" "${POLYREP_PROTOBUF_LIBRARY}" "-Wl,--as-needed")
+
+# nanoflann (header-only k-d trees) for the t-SNE neighbour search.
+find_path(POLYREP_NANOFLANN_INCLUDE_DIR nanoflann.hpp REQUIRED)
+add_library(polyrep_nanoflann INTERFACE)
+target_include_directories(polyrep_nanoflann SYSTEM INTERFACE ${POLYREP_NANOFLANN_INCLUDE_DIR})

@@ -11,7 +11,7 @@ packages=(
   libopenblas0-openmp
   libsentencepiece-dev
   libutf8proc-dev
-  libeigen3-dev libcli11-dev nlohmann-json3-dev libgtest-dev
+  libeigen3-dev libnanoflann-dev libcli11-dev nlohmann-json3-dev libgtest-dev
   python3 python3-h5py python3-numpy
 )
 
