@@ -1,0 +1,27 @@
+#pragma once
+/// RAII MPI start-up and shut-down for main(): MPI_Init_thread with MPI_THREAD_FUNNELED (only the
+/// main thread calls MPI; libtorch's worker threads never do), MPI_ERRORS_RETURN on MPI_COMM_WORLD
+/// so that failed calls throw MpiError instead of aborting, and log::set_rank. If MPI is already
+/// initialised (a test harness did it) the Environment neither initialises nor finalises it.
+/// Every HDF5 file opened with the MPI-IO driver must be closed before the Environment is
+/// destroyed.
+namespace polyrep::mpi {
+
+class Environment {
+ public:
+  Environment(int& argc, char**& argv);
+  ~Environment();
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
+  Environment(Environment&&) = delete;
+  Environment& operator=(Environment&&) = delete;
+
+  /// The thread level MPI granted (MPI_THREAD_FUNNELED or better unless the library is limited).
+  int thread_level() const noexcept { return provided_; }
+
+ private:
+  bool owns_ = false;
+  int provided_ = 0;
+};
+
+}  // namespace polyrep::mpi

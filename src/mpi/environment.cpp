@@ -1,0 +1,32 @@
+#include "polyrep/mpi/environment.hpp"
+
+#include <mpi.h>
+
+#include "polyrep/core/log.hpp"
+#include "polyrep/mpi/comm.hpp"
+
+namespace polyrep::mpi {
+
+Environment::Environment(int& argc, char**& argv) {
+  int initialized = 0;
+  check(MPI_Initialized(&initialized), "MPI_Initialized");
+  if (initialized) {
+    check(MPI_Query_thread(&provided_), "MPI_Query_thread");
+  } else {
+    check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided_), "MPI_Init_thread");
+    owns_ = true;
+  }
+  // Default is MPI_ERRORS_ARE_FATAL, which aborts before check() could report anything.
+  check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+  const Comm world = Comm::world();
+  log::set_rank(world.rank(), world.size());
+}
+
+Environment::~Environment() {
+  if (!owns_) return;
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+}  // namespace polyrep::mpi
