@@ -30,13 +30,10 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SENTENCEPIECE REQUIRED IMPORTED_TARGET sentencepiece)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 
-# Debian's libsentencepiece exports protobuf-lite symbols that interpose on libprotobuf, which
-# libtorch loads; if libsentencepiece comes first in DT_NEEDED the program dies in a static
-# initialiser before main. Linking libprotobuf first, unconditionally, fixes the load order.
-find_library(POLYREP_PROTOBUF_LIBRARY NAMES protobuf REQUIRED)
-add_library(polyrep_link_order INTERFACE)
-target_link_libraries(polyrep_link_order INTERFACE
-  "-Wl,--no-as-needed" "${POLYREP_PROTOBUF_LIBRARY}" "-Wl,--as-needed")
+# libsentencepiece is used only by the torch-free test tool tests/tools/spm_reference: Debian's
+# build exports its bundled protobuf 3.14 runtime, which clashes with the libprotobuf 3.21 that
+# libtorch loads (a crash before main in one link order, a version abort in the other), so
+# polyrep_core reads SentencePiece models with its own implementation (src/tokenizer/spm_*.cpp).
 
 # nanoflann (header-only k-d trees) for the t-SNE neighbour search.
 find_path(POLYREP_NANOFLANN_INCLUDE_DIR nanoflann.hpp REQUIRED)

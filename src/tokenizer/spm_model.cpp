@@ -1,0 +1,193 @@
+#include "polyrep/tokenizer/spm_model.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string_view>
+
+#include "polyrep/core/error.hpp"
+
+namespace polyrep::tokenizer {
+namespace {
+
+// A minimal reader of the protobuf wire format: enough for the proto2 messages of
+// sentencepiece_model.proto (varints, fixed32 floats, length-delimited strings and messages).
+class WireReader {
+ public:
+  explicit WireReader(std::string_view data) : data_(data) {}
+  bool done() const noexcept { return pos_ >= data_.size(); }
+
+  std::uint64_t varint() {
+    std::uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (done()) fail("truncated varint");
+      const auto byte = static_cast<unsigned char>(data_[pos_++]);
+      value |= static_cast<std::uint64_t>(byte & 0x7Fu) << shift;
+      if ((byte & 0x80u) == 0) return value;
+    }
+    fail("varint longer than 10 bytes");
+  }
+
+  // Returns (field number, wire type).
+  std::pair<std::uint32_t, std::uint32_t> tag() {
+    const std::uint64_t key = varint();
+    return {static_cast<std::uint32_t>(key >> 3), static_cast<std::uint32_t>(key & 7u)};
+  }
+
+  std::string_view bytes() {
+    const std::uint64_t length = varint();
+    if (length > data_.size() - pos_) fail("length-delimited field runs past the end");
+    const std::string_view out = data_.substr(pos_, static_cast<std::size_t>(length));
+    pos_ += static_cast<std::size_t>(length);
+    return out;
+  }
+
+  float fixed32_float() {
+    if (data_.size() - pos_ < 4) fail("truncated fixed32");
+    std::uint32_t bits = 0;
+    for (int i = 3; i >= 0; --i) bits = (bits << 8) | static_cast<unsigned char>(data_[pos_ + i]);
+    pos_ += 4;
+    float value = 0.0f;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+  }
+
+  void skip(std::uint32_t wire_type) {
+    switch (wire_type) {
+      case 0:
+        varint();
+        return;
+      case 1:
+        advance(8);
+        return;
+      case 2:
+        bytes();
+        return;
+      case 5:
+        advance(4);
+        return;
+      default:
+        fail("unsupported wire type " + std::to_string(wire_type));
+    }
+  }
+
+  void expect(std::uint32_t actual, std::uint32_t wanted, const char* field) {
+    if (actual != wanted) fail(std::string("field ") + field + " has the wrong wire type");
+  }
+
+  [[noreturn]] static void fail(const std::string& what) {
+    throw InputError("malformed sentencepiece model: " + what);
+  }
+
+ private:
+  void advance(std::size_t n) {
+    if (data_.size() - pos_ < n) fail("truncated fixed-size field");
+    pos_ += n;
+  }
+
+  std::string_view data_;
+  std::size_t pos_ = 0;
+};
+
+SpmPiece parse_piece(std::string_view data) {
+  SpmPiece piece;
+  WireReader in(data);
+  while (!in.done()) {
+    const auto [field, wire] = in.tag();
+    if (field == 1) {
+      in.expect(wire, 2, "piece");
+      piece.piece = std::string(in.bytes());
+    } else if (field == 2) {
+      in.expect(wire, 5, "score");
+      piece.score = in.fixed32_float();
+    } else if (field == 3) {
+      in.expect(wire, 0, "type");
+      const std::uint64_t type = in.varint();
+      if (type < 1 || type > 6) WireReader::fail("unknown piece type " + std::to_string(type));
+      piece.type = static_cast<SpmPiece::Type>(type);
+    } else {
+      in.skip(wire);
+    }
+  }
+  if (piece.piece.empty()) WireReader::fail("empty piece");
+  return piece;
+}
+
+void parse_trainer_spec(std::string_view data, SpmModel& model) {
+  WireReader in(data);
+  while (!in.done()) {
+    const auto [field, wire] = in.tag();
+    if (field == 3) {
+      in.expect(wire, 0, "model_type");
+      const std::uint64_t type = in.varint();
+      if (type < 1 || type > 4) WireReader::fail("unknown model type " + std::to_string(type));
+      model.algorithm = static_cast<SpmModel::Algorithm>(type);
+    } else if (field == 24) {
+      in.expect(wire, 0, "treat_whitespace_as_suffix");
+      model.treat_whitespace_as_suffix = in.varint() != 0;
+    } else if (field == 35) {
+      in.expect(wire, 0, "byte_fallback");
+      model.byte_fallback = in.varint() != 0;
+    } else {
+      in.skip(wire);
+    }
+  }
+}
+
+void parse_normalizer_spec(std::string_view data, SpmNormalizerSpec& spec) {
+  WireReader in(data);
+  while (!in.done()) {
+    const auto [field, wire] = in.tag();
+    if (field == 1) {
+      in.expect(wire, 2, "name");
+      spec.name = std::string(in.bytes());
+    } else if (field == 2) {
+      in.expect(wire, 2, "precompiled_charsmap");
+      spec.precompiled_charsmap = std::string(in.bytes());
+    } else if (field >= 3 && field <= 5) {
+      in.expect(wire, 0, "normalizer flag");
+      bool* flag = field == 3   ? &spec.add_dummy_prefix
+                   : field == 4 ? &spec.remove_extra_whitespaces
+                                : &spec.escape_whitespaces;
+      *flag = in.varint() != 0;
+    } else {
+      in.skip(wire);
+    }
+  }
+}
+
+}  // namespace
+
+SpmModel parse_spm_model(const std::string& serialized) {
+  SpmModel model;
+  WireReader in(serialized);
+  while (!in.done()) {
+    const auto [field, wire] = in.tag();
+    if (field >= 1 && field <= 3) in.expect(wire, 2, "ModelProto message");
+    if (field == 1) {
+      model.pieces.push_back(parse_piece(in.bytes()));
+    } else if (field == 2) {
+      parse_trainer_spec(in.bytes(), model);
+    } else if (field == 3) {
+      parse_normalizer_spec(in.bytes(), model.normalizer);
+    } else {
+      in.skip(wire);
+    }
+  }
+  if (model.pieces.empty()) WireReader::fail("no pieces");
+  return model;
+}
+
+SpmModel read_spm_model(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file.string() + ": cannot be opened");
+  const std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw InputError(file.string() + ": read failed");
+  try {
+    return parse_spm_model(content);
+  } catch (const InputError&) {
+    rethrow_with_context(file.string());
+  }
+}
+
+}  // namespace polyrep::tokenizer
