@@ -9,33 +9,14 @@
 
 #include "polyrep/core/error.hpp"
 #include "polyrep_test/test_paths.hpp"
+#include "temp_dir.hpp"
 
 namespace polyrep::tokenizer {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() / ("polyrep_tok_" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& content) const {
-    std::ofstream(path_ / name, std::ios::binary) << content;
-  }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 fs::path fixture(const std::string& name) { return fs::path(test::kDataDir) / "models" / name; }
 
