@@ -140,6 +140,7 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
   summary.all_writes_collective = stats.all_collective;
   for (const RankSlice& s : slices) summary.ranks_without_work += s.first_window == s.end_window ? 1 : 0;
   summary.path = options.out;
+  log::debug("peak memory after the write rounds: " + std::to_string(peak_rss_bytes() >> 20) + " MiB");
   mpi::on_root(comm, [&] {
     FinalizeInput input{setup.corpus.get(), &setup.sample, setup.tokenizer.get(),
                         run_attributes(options, setup, comm)};
