@@ -112,5 +112,22 @@ TEST(MpiExtract, ExistingOutputIsKeptWithoutOverwrite) {
   world().barrier();
 }
 
+TEST(MpiExtract, LongSentencesAreTruncatedKeepingTheTemplate) {
+  const fs::path dir = scratch_dir("truncate", world());
+  auto options = small_extract_options("tiny-bert", dir / "out.h5");
+  options.max_tokens = 8;
+  const auto summary = extract::run_extract(options, world());
+  EXPECT_EQ(summary.truncated, summary.sentences);  // every Flores sentence is longer than 8 pieces
+  EXPECT_EQ(summary.tokens, 8 * summary.sentences);
+  if (world().is_root()) {
+    const auto truncated = dataset_ints(options.out, "/tokens/id");
+    const auto flags = dataset_ints(options.out, "/sentences/truncated");
+    EXPECT_EQ(flags, std::vector<std::int64_t>(flags.size(), 1));
+    EXPECT_EQ(truncated.front(), 2);  // [CLS]
+    EXPECT_EQ(truncated[7], 3);       // [SEP] kept at the cut
+  }
+  world().barrier();
+}
+
 }  // namespace
 }  // namespace polyrep::test
