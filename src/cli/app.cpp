@@ -69,8 +69,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("polyrep ") + kVersion);
   app.require_subcommand(1);
   app.set_config("--config", "", "Read flags from a TOML/INI config file");
-  std::vector<Command> commands{add_extract(app, join_command_line(argc, argv)), add_inspect(app),
-                                add_tokenize(app)};
+  std::vector<Command> commands{add_extract(app, join_command_line(argc, argv)), add_reduce(app),
+                                add_inspect(app), add_tokenize(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -74,4 +74,9 @@ std::vector<std::string> list(hid_t loc, const std::string& path) {
   return names;
 }
 
+void remove(hid_t loc, const std::string& path) {
+  if (!exists(loc, path)) return;
+  check(H5Ldelete(loc, path.c_str(), H5P_DEFAULT), "deleting " + path);
+}
+
 }  // namespace polyrep::h5

@@ -38,6 +38,10 @@ inline Group open_group(hid_t loc, const std::string& path) { return Group::open
 /// parent is "false", not an error).
 bool exists(hid_t loc, const std::string& path);
 
+/// Unlinks `path` (a dataset or a whole group) if it exists. Collective on parallel files. The
+/// space is not reclaimed inside the file (HDF5 never shrinks files; h5repack does).
+void remove(hid_t loc, const std::string& path);
+
 /// Names of the links directly inside the group at `path` ("." for loc itself), sorted by name.
 std::vector<std::string> list(hid_t loc, const std::string& path = ".");
 
