@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/reduce/pca_job.hpp"
+#include "polyrep/reduce/tsne_job.hpp"
 
 namespace polyrep::cli {
 namespace {
@@ -9,20 +10,35 @@ namespace {
 struct ReduceFlags {
   std::string file;
   reduce::PcaJobOptions pca;
+  bool tsne = false;
+  reduce::TsneJobOptions tsne_options;
 };
+
+void run_reduce(const ReduceFlags& flags, const mpi::Comm& comm) {
+  reduce::run_pca_job(flags.file, comm, flags.pca);
+  if (flags.tsne) reduce::run_tsne_job(flags.file, comm, flags.tsne_options);
+}
 
 }  // namespace
 
 Command add_reduce(CLI::App& root) {
   auto flags = std::make_shared<ReduceFlags>();
   CLI::App* app = root.add_subcommand(
-      "reduce", "Distributed PCA per layer of an extraction file, for tokens and sentences, written "
-                "under /reduce/pca (run under mpirun for several ranks; re-running replaces it)");
+      "reduce", "Distributed PCA per layer of an extraction file (and t-SNE with --tsne), for tokens and "
+                "sentences, written under /reduce (run under mpirun for several ranks; re-running replaces it)");
   app->add_option("file", flags->file, "HDF5 file written by polyrep extract")->required();
   app->add_option("--pca", flags->pca.components, "Principal components to keep")->capture_default_str();
   app->add_option("--chunk-rows", flags->pca.chunk_rows, "Rows per read/write (bounds memory per rank)")
       ->capture_default_str();
-  return Command{app, true, [flags](const mpi::Comm* comm) { reduce::run_pca_job(flags->file, *comm, flags->pca); }};
+  auto& t = flags->tsne_options;
+  app->add_flag("--tsne", flags->tsne, "Also run t-SNE per layer on the PCA projection (jobs shared out over ranks)");
+  app->add_option("--perplexity", t.tsne.perplexity, "t-SNE perplexity")->capture_default_str();
+  app->add_option("--iterations", t.tsne.iterations, "t-SNE iterations")->capture_default_str();
+  app->add_option("--seed", t.tsne.seed, "t-SNE seed (also for subsampling)")->capture_default_str();
+  app->add_option("--tsne-max-points", t.max_points, "Subsample larger clouds, stratified by language")
+      ->capture_default_str();
+  app->add_option("--threads", t.tsne.threads, "Threads per t-SNE job")->capture_default_str();
+  return Command{app, true, [flags](const mpi::Comm* comm) { run_reduce(*flags, *comm); }};
 }
 
 }  // namespace polyrep::cli

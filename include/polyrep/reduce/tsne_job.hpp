@@ -1,0 +1,44 @@
+#pragma once
+/// The t-SNE half of `polyrep reduce`: one job per (layer, tokens|sentences), shared out over the
+/// ranks by estimated cost (longest first, to the least-loaded rank), each run on that layer's
+/// PCA projection (/reduce/pca/<name>/projection, so PCA runs first). Clouds larger than
+/// `max_points` are subsampled, stratified by language, the same rows for every layer; the rows,
+/// the 2-D layout and the final KL divergence of each layer go under /reduce/tsne/<name>/. Jobs
+/// are seeded, so the file does not depend on the rank count.
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include "polyrep/reduce/tsne.hpp"
+
+namespace polyrep::mpi {
+class Comm;
+}
+
+namespace polyrep::reduce {
+
+struct TsneJobOptions {
+  TsneOptions tsne;                     // perplexity, iterations, seed, threads, ...
+  std::int64_t max_points = 100000;     // --tsne-max-points
+};
+
+struct TsneJobSummary {
+  int jobs = 0;
+  int my_jobs = 0;
+  std::int64_t token_points = 0;
+  std::int64_t sentence_points = 0;
+};
+
+/// Rows to keep from contiguous groups [offsets[g], offsets[g+1]) so that at most `max_points`
+/// remain, each group keeping a share proportional to its size (at least one row of a non-empty
+/// group); sorted, deterministic for a seed. All rows when the total fits.
+std::vector<std::int64_t> stratified_rows(const std::vector<std::int64_t>& offsets,
+                                          std::int64_t max_points, std::uint64_t seed);
+
+/// Rank of each job: costs sorted descending (ties by index), each to the least-loaded rank.
+std::vector<int> assign_jobs(const std::vector<double>& costs, int nranks);
+
+TsneJobSummary run_tsne_job(const std::filesystem::path& file, const mpi::Comm& comm,
+                            const TsneJobOptions& options);
+
+}  // namespace polyrep::reduce

@@ -1,0 +1,161 @@
+#include "polyrep/reduce/tsne_job.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "polyrep/core/error.hpp"
+#include "polyrep/core/log.hpp"
+#include "polyrep/corpus/sample.hpp"
+#include "polyrep/h5/attribute.hpp"
+#include "polyrep/h5/dataset.hpp"
+#include "polyrep/h5/file.hpp"
+#include "polyrep/h5/group.hpp"
+#include "polyrep/h5/types.hpp"
+#include "polyrep/mpi/agree.hpp"
+#include "polyrep/mpi/comm.hpp"
+
+namespace polyrep::reduce {
+
+std::vector<std::int64_t> stratified_rows(const std::vector<std::int64_t>& offsets,
+                                          std::int64_t max_points, std::uint64_t seed) {
+  const std::int64_t total = offsets.empty() ? 0 : offsets.back() - offsets.front();
+  std::vector<std::int64_t> rows;
+  if (total <= max_points) {
+    rows.resize(static_cast<std::size_t>(total));
+    std::iota(rows.begin(), rows.end(), offsets.empty() ? 0 : offsets.front());
+    return rows;
+  }
+  for (std::size_t g = 0; g + 1 < offsets.size(); ++g) {
+    const std::int64_t size = offsets[g + 1] - offsets[g];
+    if (size == 0) continue;
+    const auto share = static_cast<std::int64_t>(std::floor(double(max_points) * double(size) / double(total)));
+    const std::int64_t keep = std::clamp<std::int64_t>(share, 1, size);
+    for (std::int64_t i : corpus::sample_indices(size, {keep, seed + g})) rows.push_back(offsets[g] + i);
+  }
+  return rows;
+}
+
+std::vector<int> assign_jobs(const std::vector<double>& costs, int nranks) {
+  std::vector<std::size_t> order(costs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return costs[a] > costs[b]; });
+  std::vector<double> load(static_cast<std::size_t>(std::max(nranks, 1)), 0.0);
+  std::vector<int> owner(costs.size(), 0);
+  for (std::size_t job : order) {
+    const auto rank = std::min_element(load.begin(), load.end()) - load.begin();
+    owner[job] = static_cast<int>(rank);
+    load[static_cast<std::size_t>(rank)] += costs[job];
+  }
+  return owner;
+}
+
+namespace {
+
+// Per-language row ranges of tokens or sentences: languages are contiguous in canonical order.
+std::vector<std::int64_t> language_offsets(hid_t root, bool tokens) {
+  const auto lang = h5::read_all<std::int32_t>(h5::Dataset::open(root, "/sentences/lang"));
+  const auto token_offset = h5::read_all<std::int64_t>(h5::Dataset::open(root, "/sentences/token_offset"));
+  std::vector<std::int64_t> offsets{0};
+  for (std::size_t s = 1; s <= lang.size(); ++s) {
+    if (s == lang.size() || lang[s] != lang[s - 1]) {
+      offsets.push_back(tokens ? token_offset[s] : static_cast<std::int64_t>(s));
+    }
+  }
+  return offsets;
+}
+
+Eigen::MatrixXf read_selected(const h5::Dataset& projection, std::int64_t layer,
+                              const std::vector<std::int64_t>& rows, std::int64_t k) {
+  Eigen::MatrixXf points(static_cast<Eigen::Index>(rows.size()), k);
+  std::vector<float> row(static_cast<std::size_t>(k));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    projection.read(row.data(), h5::float32(), {hsize_t(layer), hsize_t(rows[i]), 0}, {1, 1, hsize_t(k)});
+    for (std::int64_t c = 0; c < k; ++c) points(static_cast<Eigen::Index>(i), c) = row[static_cast<std::size_t>(c)];
+  }
+  return points;
+}
+
+struct Cloud {
+  std::string name;
+  h5::Dataset projection;
+  std::vector<std::int64_t> rows;
+  std::int64_t layers = 0, k = 0;
+  h5::Dataset embedding, kl;
+};
+
+Cloud prepare_cloud(hid_t root, const std::string& name, const TsneJobOptions& o) {
+  Cloud c;
+  c.name = name;
+  c.projection = h5::Dataset::open(root, "/reduce/pca/" + name + "/projection");
+  const auto dims = c.projection.dims();
+  c.layers = std::int64_t(dims[0]);
+  c.k = std::int64_t(dims[2]);
+  c.rows = stratified_rows(language_offsets(root, name == "tokens"), o.max_points, o.tsne.seed);
+  const std::string group = "/reduce/tsne/" + name;
+  h5::remove(root, group);
+  h5::Group::require(root, group);
+  h5::write_vector(root, group + "/rows", h5::int64(), c.rows);
+  c.embedding = h5::Dataset::create(root, group + "/embedding", h5::float32(),
+                                    {hsize_t(c.layers), hsize_t(c.rows.size()), 2});
+  c.kl = h5::Dataset::create(root, group + "/kl_divergence", h5::float64(), {hsize_t(c.layers)});
+  return c;
+}
+
+void run_one(Cloud& c, std::int64_t layer, const TsneJobOptions& o) {
+  const Eigen::MatrixXf points = read_selected(c.projection, layer, c.rows, c.k);
+  const TsneResult result = tsne(points, o.tsne);
+  const Eigen::Matrix<float, Eigen::Dynamic, 2, Eigen::RowMajor> layout = result.embedding;
+  c.embedding.write(layout.data(), h5::float32(), {hsize_t(layer), 0, 0}, {1, hsize_t(c.rows.size()), 2}, false);
+  c.kl.write(&result.kl_divergence, h5::float64(), {hsize_t(layer)}, {1}, false);
+}
+
+}  // namespace
+
+TsneJobSummary run_tsne_job(const std::filesystem::path& file, const mpi::Comm& comm, const TsneJobOptions& options) {
+  h5::File f = mpi::agree(comm, [&] { return h5::File::open_parallel(file, comm, true); });
+  const hid_t root = f.id();
+  std::vector<Cloud> clouds;
+  mpi::agree(comm, [&] {
+    for (const std::string name : {"tokens", "sentences"}) {
+      if (!h5::exists(root, "/reduce/pca/" + name + "/projection")) {
+        throw InputError(file.string() + ": no /reduce/pca/" + name + " (t-SNE runs on the PCA projection: run --pca first)");
+      }
+      clouds.push_back(prepare_cloud(root, name, options));
+      validate_tsne_options(options.tsne, static_cast<std::ptrdiff_t>(clouds.back().rows.size()));
+    }
+  });
+  std::vector<std::pair<std::size_t, std::int64_t>> jobs;
+  std::vector<double> costs;
+  for (std::size_t c = 0; c < clouds.size(); ++c) {
+    for (std::int64_t l = 0; l < clouds[c].layers; ++l) {
+      jobs.emplace_back(c, l);
+      const double n = double(clouds[c].rows.size());
+      costs.push_back(n * std::log2(n + 2.0));
+    }
+  }
+  const std::vector<int> owner = assign_jobs(costs, comm.size());
+  TsneJobSummary summary;
+  summary.jobs = static_cast<int>(jobs.size());
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    if (owner[j] != comm.rank()) continue;
+    run_one(clouds[jobs[j].first], jobs[j].second, options);
+    ++summary.my_jobs;
+  }
+  summary.token_points = static_cast<std::int64_t>(clouds[0].rows.size());
+  summary.sentence_points = static_cast<std::int64_t>(clouds[1].rows.size());
+  for (Cloud& c : clouds) {
+    c.projection.close();
+    c.embedding.close();
+    c.kl.close();
+  }
+  f.close();
+  if (comm.is_root()) {
+    log::info("reduce: t-SNE of " + std::to_string(summary.jobs) + " jobs over " + std::to_string(comm.size()) +
+              " ranks (" + std::to_string(summary.token_points) + " token and " +
+              std::to_string(summary.sentence_points) + " sentence points) under /reduce/tsne");
+  }
+  return summary;
+}
+
+}  // namespace polyrep::reduce
