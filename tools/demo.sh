@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's demo command: install what is missing, build, then run the whole extraction on the
 # data kept in the repository (a tiny random-init BERT and the first 40 lines of Flores-200 dev)
-# under `mpirun -np 2`, summarise the file, and read it back with h5py.
+# under `mpirun -np 2`, reduce it (PCA and t-SNE per layer), summarise the file, and read it back
+# with h5py.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/tools/build.sh"
@@ -19,6 +20,8 @@ mpirun "${mpirun_flags[@]}" -np 2 "$build/src/polyrep" extract \
   --langs eng_Latn,spa_Latn,fra_Latn,hin_Deva,zho_Hans,arb_Arab \
   --sample 32 --seed 0 --pooling mean,cls --window-sentences 16 \
   --out "$out/demo.h5" --overwrite
+mpirun "${mpirun_flags[@]}" -np 2 "$build/src/polyrep" reduce "$out/demo.h5" \
+  --pca 20 --tsne --perplexity 30 --iterations 750 --tsne-max-points 5000
 "$build/src/polyrep" inspect "$out/demo.h5"
 set +x
 if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
@@ -29,6 +32,8 @@ off = f["sentences/token_offset"]
 print("sentence 0:", f["sentences/text"].asstr()[0])
 print("its tokens:", f["tokens/text"].asstr()[off[0]:off[1]].tolist())
 print("last-layer mean vector:", f["hidden/sentences/mean"][-1, 0, :6], "...")
+print("explained variance ratio, last layer, first 5 PCs:", f["reduce/pca/sentences/explained_variance_ratio"][-1, :5])
+print("t-SNE KL per layer (sentences):", f["reduce/tsne/sentences/kl_divergence"][:])
 PY
 fi
 echo "demo: wrote $out/demo.h5"
