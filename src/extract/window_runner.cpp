@@ -61,15 +61,16 @@ void WindowRunner::run_batch(const Window& window, const Batch& batch,
     }
   }
   std::vector<at::Tensor> hidden = encoder_.forward(input, mask);
-  std::vector<at::Tensor> kept;
+  std::vector<at::Tensor> kept;  // [B, T, H] each, on the host (no copy when already there)
   kept.reserve(options_.layers.size());
-  for (int layer : options_.layers) kept.push_back(hidden.at(static_cast<std::size_t>(layer)));
-  // One device-to-host copy per batch; the per-sentence slicing below then runs on host memory.
-  at::Tensor states = at::stack(kept, 0).to(at::kCPU);  // [layers, B, T, H]
+  for (int layer : options_.layers) kept.push_back(hidden.at(static_cast<std::size_t>(layer)).to(at::kCPU));
+  std::vector<at::Tensor> rows(kept.size());
   for (std::int64_t b = 0; b < b_size; ++b) {
     const auto local = static_cast<std::size_t>(batch.sentences[b] - window.first_sentence);
     const std::int64_t n = local_offsets[local + 1] - local_offsets[local];
-    at::Tensor sentence = states.select(1, b).narrow(1, 0, n);  // [layers, n, H], padding cut
+    // Only the sentence's real rows are gathered: padding is never copied.
+    for (std::size_t l = 0; l < kept.size(); ++l) rows[l] = kept[l].select(0, b).narrow(0, 0, n);
+    const at::Tensor sentence = at::stack(rows, 0);  // [layers, n, H]
     out.tokens.narrow(1, local_offsets[local], n).copy_(sentence);
     for (std::size_t p = 0; p < options_.poolings.size(); ++p) {
       out.pooled[p].select(1, static_cast<std::int64_t>(local))
