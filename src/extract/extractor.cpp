@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <ctime>
+#include <random>
+#include <cstdio>
 #include <thread>
 
 #include "polyrep/core/error.hpp"
@@ -81,6 +83,11 @@ std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup
   std::time_t now = std::time(nullptr);
   char created[32];
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  // Identifies this extraction (reduce results record it, so results made for an earlier file of
+  // the same name are recognised as stale even within the same second).
+  std::random_device entropy;
+  char run_id[32];
+  std::snprintf(run_id, sizeof run_id, "%08x%08x", entropy(), entropy());
   std::vector<std::int64_t> layers(setup.layers.begin(), setup.layers.end());
   std::string poolings;
   for (Pooling p : setup.poolings) poolings += (poolings.empty() ? "" : ",") + pooling_name(p);
@@ -104,7 +111,8 @@ std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup
           {"device", setup.encoder->device()},
           {"ranks", std::int64_t{comm.size()}},
           {"command_line", options.command_line},
-          {"created", std::string(created)}};
+          {"created", std::string(created)},
+          {"run_id", std::string(run_id)}};
 }
 
 std::int64_t peak_rss_bytes() {

@@ -9,8 +9,10 @@
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/h5/file.hpp"
 #include "polyrep/h5/group.hpp"
+#include "polyrep/h5/link.hpp"
 #include "polyrep/h5/strings.hpp"
 #include "polyrep/h5/types.hpp"
+#include "polyrep/reduce/results_file.hpp"
 #include "polyrep/tokenizer/tokenizer.hpp"
 
 namespace polyrep::extract {
@@ -93,6 +95,9 @@ void finalize_output(const fs::path& partial, const fs::path& final_path, const 
     write_token_texts(root, input);
     write_attributes(root, input.attributes);
     describe_hidden(root, input.attributes);
+    // Made now, while the file is still partial, so that reduce never has to open it for writing.
+    h5::create_external_link(root, reduce::kResultsGroup, reduce::results_path(final_path).filename().string(),
+                             reduce::kResultsGroup);
     // Last, so that a file with complete=1 is whole.
     h5::set_attr(root, "complete", std::int64_t{1});
     file.close();

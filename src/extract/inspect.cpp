@@ -8,6 +8,7 @@
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/h5/file.hpp"
 #include "polyrep/h5/group.hpp"
+#include "polyrep/h5/link.hpp"
 #include "polyrep/h5/strings.hpp"
 
 namespace polyrep::extract {
@@ -31,7 +32,11 @@ std::string attr_text(hid_t root, const std::string& name) {
 void list_datasets(hid_t root, const std::string& group, std::ostream& out) {
   for (const std::string& name : h5::list(root, group)) {
     const std::string path = (group == "/" ? "" : group) + "/" + name;
-    if (!h5::exists(root, path)) continue;
+    if (!h5::link_resolves(root, path)) {
+      // The /reduce link before `polyrep reduce` has made its target.
+      if (h5::link_kind(root, path) == h5::LinkKind::external) out << "  " << path << "  (not reduced yet)\n";
+      continue;
+    }
     try {
       h5::Dataset ds = h5::Dataset::open(root, path);
       out << "  " << path << "  (";

@@ -15,6 +15,7 @@
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/reduce/moments.hpp"
 #include "polyrep/reduce/pca.hpp"
+#include "polyrep/reduce/results_file.hpp"
 
 namespace polyrep::reduce {
 namespace {
@@ -106,21 +107,16 @@ Source open_source(hid_t root, const std::string& path, const mpi::Comm& comm) {
 
 }  // namespace
 
-PcaJobSummary run_pca_job(const std::filesystem::path& file, const mpi::Comm& comm, const PcaJobOptions& options) {
+PcaJobSummary run_pca_job(ReduceFiles& files, const mpi::Comm& comm, const PcaJobOptions& options) {
   if (options.components < 1) throw UsageError("--pca: expected at least 1 component");
   if (options.chunk_rows < 1) throw UsageError("--chunk-rows: expected a positive number");
-  h5::File f = mpi::agree(comm, [&] { return h5::File::open_parallel(file, comm, true); });
-  const hid_t root = f.id();
-  mpi::agree(comm, [&] {
-    if (!h5::has_attr(root, "complete") || h5::get_attr_int(root, "complete") != 1) {
-      throw InputError(file.string() + ": not a complete extraction file (complete != 1)");
-    }
-  });
+  const hid_t source_root = files.source.id();
+  const hid_t root = files.target.id();
   PcaJobSummary summary;
   for (const auto& [name, path] : {std::pair<std::string, std::string>{"tokens", "/hidden/tokens"},
                                    {"sentences", "/hidden/sentences/mean"}}) {
-    if (!h5::exists(root, path)) continue;
-    const Source source = open_source(root, path, comm);
+    if (!h5::exists(source_root, path)) continue;
+    const Source source = open_source(source_root, path, comm);
     const std::int64_t k = std::min<std::int64_t>({options.components, source.hidden, source.rows});
     Target target = create_target(root, "/reduce/pca/" + name, source, k);
     for (std::int64_t l = 0; l < source.layers; ++l) {
@@ -132,7 +128,6 @@ PcaJobSummary run_pca_job(const std::filesystem::path& file, const mpi::Comm& co
     h5::set_attr(target.projection.id(), "components", std::int64_t{k});
     for (h5::Dataset* ds : {&target.projection, &target.components, &target.mean, &target.variance, &target.ratio}) ds->close();
   }
-  f.close();
   if (comm.is_root()) {
     log::info("reduce: PCA-" + std::to_string(summary.components) + " of " + std::to_string(summary.layers) +
               " layers (" + std::to_string(summary.token_rows) + " tokens, " +

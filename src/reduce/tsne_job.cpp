@@ -7,13 +7,13 @@
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
 #include "polyrep/corpus/sample.hpp"
-#include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/dataset.hpp"
-#include "polyrep/h5/file.hpp"
 #include "polyrep/h5/group.hpp"
 #include "polyrep/h5/types.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
+#include "polyrep/reduce/language_rows.hpp"
+#include "polyrep/reduce/results_file.hpp"
 
 namespace polyrep::reduce {
 
@@ -52,26 +52,24 @@ std::vector<int> assign_jobs(const std::vector<double>& costs, int nranks) {
 
 namespace {
 
-// Per-language row ranges of tokens or sentences: languages are contiguous in canonical order.
-std::vector<std::int64_t> language_offsets(hid_t root, bool tokens) {
-  const auto lang = h5::read_all<std::int32_t>(h5::Dataset::open(root, "/sentences/lang"));
-  const auto token_offset = h5::read_all<std::int64_t>(h5::Dataset::open(root, "/sentences/token_offset"));
-  std::vector<std::int64_t> offsets{0};
-  for (std::size_t s = 1; s <= lang.size(); ++s) {
-    if (s == lang.size() || lang[s] != lang[s - 1]) {
-      offsets.push_back(tokens ? token_offset[s] : static_cast<std::int64_t>(s));
-    }
-  }
-  return offsets;
-}
+// Sorted rows are read in runs: rows closer than kGap are fetched with the rows between them in one
+// read, so a dense selection costs a few large reads and a sparse one no more than one per row.
+constexpr std::int64_t kGap = 64;
 
 Eigen::MatrixXf read_selected(const h5::Dataset& projection, std::int64_t layer,
                               const std::vector<std::int64_t>& rows, std::int64_t k) {
   Eigen::MatrixXf points(static_cast<Eigen::Index>(rows.size()), k);
-  std::vector<float> row(static_cast<std::size_t>(k));
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    projection.read(row.data(), h5::float32(), {hsize_t(layer), hsize_t(rows[i]), 0}, {1, 1, hsize_t(k)});
-    for (std::int64_t c = 0; c < k; ++c) points(static_cast<Eigen::Index>(i), c) = row[static_cast<std::size_t>(c)];
+  std::vector<float> block;
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t j = i + 1;
+    while (j < rows.size() && rows[j] - rows[j - 1] <= kGap && rows[j] - rows[i] < 65536) ++j;
+    const std::int64_t first = rows[i], span = rows[j - 1] - first + 1;
+    block.resize(static_cast<std::size_t>(span * k));
+    projection.read(block.data(), h5::float32(), {hsize_t(layer), hsize_t(first), 0}, {1, hsize_t(span), hsize_t(k)});
+    for (; i < j; ++i) {
+      const float* row = block.data() + (rows[i] - first) * k;
+      for (std::int64_t c = 0; c < k; ++c) points(static_cast<Eigen::Index>(i), c) = row[c];
+    }
   }
   return points;
 }
@@ -84,14 +82,19 @@ struct Cloud {
   h5::Dataset embedding, kl;
 };
 
-Cloud prepare_cloud(hid_t root, const std::string& name, const TsneJobOptions& o) {
+LanguageRows cloud_languages(hid_t source, hid_t root, const std::string& name) {
+  if (name != "types") return language_rows(source, name == "tokens");
+  return language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(root, "/reduce/types/lang")));
+}
+
+Cloud prepare_cloud(hid_t source, hid_t root, const std::string& name, const TsneJobOptions& o) {
   Cloud c;
   c.name = name;
   c.projection = h5::Dataset::open(root, "/reduce/pca/" + name + "/projection");
   const auto dims = c.projection.dims();
   c.layers = std::int64_t(dims[0]);
   c.k = std::int64_t(dims[2]);
-  c.rows = stratified_rows(language_offsets(root, name == "tokens"), o.max_points, o.tsne.seed);
+  c.rows = stratified_rows(cloud_languages(source, root, name).offsets, o.max_points, o.tsne.seed);
   const std::string group = "/reduce/tsne/" + name;
   h5::remove(root, group);
   h5::Group::require(root, group);
@@ -112,18 +115,17 @@ void run_one(Cloud& c, std::int64_t layer, const TsneJobOptions& o) {
 
 }  // namespace
 
-TsneJobSummary run_tsne_job(const std::filesystem::path& file, const mpi::Comm& comm, const TsneJobOptions& options) {
-  h5::File f = mpi::agree(comm, [&] { return h5::File::open_parallel(file, comm, true); });
-  const hid_t root = f.id();
+TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const TsneJobOptions& options) {
+  const hid_t source = files.source.id();
+  const hid_t root = files.target.id();
   std::vector<Cloud> clouds;
   mpi::agree(comm, [&] {
-    for (const std::string name : {"tokens", "sentences"}) {
-      if (!h5::exists(root, "/reduce/pca/" + name + "/projection")) {
-        throw InputError(file.string() + ": no /reduce/pca/" + name + " (t-SNE runs on the PCA projection: run --pca first)");
-      }
-      clouds.push_back(prepare_cloud(root, name, options));
+    for (const std::string name : {"tokens", "sentences", "types"}) {
+      if (!h5::exists(root, "/reduce/pca/" + name + "/projection")) continue;
+      clouds.push_back(prepare_cloud(source, root, name, options));
       validate_tsne_options(options.tsne, static_cast<std::ptrdiff_t>(clouds.back().rows.size()));
     }
+    if (clouds.empty()) throw InputError(files.extraction.string() + ": nothing to run t-SNE on (no PCA projections)");
   });
   std::vector<std::pair<std::size_t, std::int64_t>> jobs;
   std::vector<double> costs;
@@ -142,14 +144,13 @@ TsneJobSummary run_tsne_job(const std::filesystem::path& file, const mpi::Comm& 
     run_one(clouds[jobs[j].first], jobs[j].second, options);
     ++summary.my_jobs;
   }
-  summary.token_points = static_cast<std::int64_t>(clouds[0].rows.size());
-  summary.sentence_points = static_cast<std::int64_t>(clouds[1].rows.size());
   for (Cloud& c : clouds) {
+    const auto points = static_cast<std::int64_t>(c.rows.size());
+    (c.name == "tokens" ? summary.token_points : c.name == "sentences" ? summary.sentence_points : summary.type_points) = points;
     c.projection.close();
     c.embedding.close();
     c.kl.close();
   }
-  f.close();
   if (comm.is_root()) {
     log::info("reduce: t-SNE of " + std::to_string(summary.jobs) + " jobs over " + std::to_string(comm.size()) +
               " ranks (" + std::to_string(summary.token_points) + " token and " +

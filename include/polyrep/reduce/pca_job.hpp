@@ -5,16 +5,16 @@
 /// double precision across ranks, the eigendecomposition is done identically on every rank, and
 /// each rank projects and writes its own rows collectively. Results go under /reduce/pca/<name>/
 /// (projection [layer, row, K], components [layer, K, hidden], mean [layer, hidden],
-/// explained_variance and explained_variance_ratio [layer, K]); a re-run replaces them and never
-/// touches the extracted data.
+/// explained_variance and explained_variance_ratio [layer, K]) of the results file.
 #include <cstdint>
-#include <filesystem>
 
 namespace polyrep::mpi {
 class Comm;
 }
 
 namespace polyrep::reduce {
+
+struct ReduceFiles;
 
 struct PcaJobOptions {
   int components = 50;              // --pca; clipped to min(hidden, rows)
@@ -29,7 +29,7 @@ struct PcaJobSummary {
   bool all_writes_collective = true;
 };
 
-PcaJobSummary run_pca_job(const std::filesystem::path& file, const mpi::Comm& comm,
-                          const PcaJobOptions& options);
+/// Collective. Reads files.source, writes files.target (see results_file.hpp).
+PcaJobSummary run_pca_job(ReduceFiles& files, const mpi::Comm& comm, const PcaJobOptions& options);
 
 }  // namespace polyrep::reduce

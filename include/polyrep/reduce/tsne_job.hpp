@@ -1,12 +1,11 @@
 #pragma once
-/// The t-SNE half of `polyrep reduce`: one job per (layer, tokens|sentences), shared out over the
+/// The t-SNE half of `polyrep reduce`: one job per (layer, tokens|sentences|types), shared out over the
 /// ranks by estimated cost (longest first, to the least-loaded rank), each run on that layer's
 /// PCA projection (/reduce/pca/<name>/projection, so PCA runs first). Clouds larger than
 /// `max_points` are subsampled, stratified by language, the same rows for every layer; the rows,
 /// the 2-D layout and the final KL divergence of each layer go under /reduce/tsne/<name>/. Jobs
 /// are seeded, so the file does not depend on the rank count.
 #include <cstdint>
-#include <filesystem>
 #include <vector>
 
 #include "polyrep/reduce/tsne.hpp"
@@ -16,6 +15,8 @@ class Comm;
 }
 
 namespace polyrep::reduce {
+
+struct ReduceFiles;
 
 struct TsneJobOptions {
   TsneOptions tsne;                     // perplexity, iterations, seed, threads, ...
@@ -27,6 +28,7 @@ struct TsneJobSummary {
   int my_jobs = 0;
   std::int64_t token_points = 0;
   std::int64_t sentence_points = 0;
+  std::int64_t type_points = 0;
 };
 
 /// Rows to keep from contiguous groups [offsets[g], offsets[g+1]) so that at most `max_points`
@@ -38,7 +40,8 @@ std::vector<std::int64_t> stratified_rows(const std::vector<std::int64_t>& offse
 /// Rank of each job: costs sorted descending (ties by index), each to the least-loaded rank.
 std::vector<int> assign_jobs(const std::vector<double>& costs, int nranks);
 
-TsneJobSummary run_tsne_job(const std::filesystem::path& file, const mpi::Comm& comm,
-                            const TsneJobOptions& options);
+/// Collective; reads the PCA projections from files.target (run_pca_job first) and the language
+/// of each row from files.source.
+TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const TsneJobOptions& options);
 
 }  // namespace polyrep::reduce

@@ -8,6 +8,8 @@
 #include "polyrep/reduce/moments.hpp"
 #include "polyrep/reduce/pca.hpp"
 #include "polyrep/reduce/pca_job.hpp"
+#include "polyrep/reduce/results_file.hpp"
+#include "reduce_session.hpp"
 
 namespace polyrep::test {
 namespace {
@@ -24,9 +26,10 @@ TEST(PcaJob, ProjectionMatchesASingleProcessPcaAndRerunReplacesIt) {
   reduce::PcaJobOptions pca;
   pca.components = 5;
   pca.chunk_rows = 37;  // several uneven rounds per rank
-  reduce::run_pca_job(options.out, world, pca);
+  const auto pca_job = [&](reduce::ReduceFiles& files) { return reduce::run_pca_job(files, world, pca); };
+  test::reduce_session(options.out, world, pca_job);
   pca.components = 8;   // the re-run must replace the 5-component results
-  const auto summary = reduce::run_pca_job(options.out, world, pca);
+  const auto summary = test::reduce_session(options.out, world, pca_job);
   EXPECT_TRUE(summary.all_writes_collective);
   EXPECT_EQ(summary.components, 8);
   if (world.is_root()) {

@@ -9,6 +9,8 @@
 #include "polyrep/extract/extractor.hpp"
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/reduce/pca_job.hpp"
+#include "reduce_session.hpp"
+#include "polyrep/reduce/results_file.hpp"
 #include "polyrep/reduce/tsne_job.hpp"
 
 namespace polyrep::test {
@@ -21,13 +23,15 @@ TEST(TsneJob, EachLayerIsTheTsneOfItsStoredPcaRows) {
   auto options = small_extract_options("tiny-bert", dir / "reps.h5");
   options.sample = 10;  // 4 languages x 10 sentences
   extract::run_extract(options, world);
-  reduce::run_pca_job(options.out, world, {8, 1000});
   reduce::TsneJobOptions tsne;
   tsne.tsne.perplexity = 5;
   tsne.tsne.iterations = 300;
   tsne.tsne.seed = 3;
   tsne.max_points = 200;  // tokens are subsampled, sentences (40) are not
-  const auto summary = reduce::run_tsne_job(options.out, world, tsne);
+  const auto summary = test::reduce_session(options.out, world, [&](reduce::ReduceFiles& files) {
+    reduce::run_pca_job(files, world, {8, 1000});
+    return reduce::run_tsne_job(files, world, tsne);
+  });
   EXPECT_EQ(summary.jobs, 6);  // 3 layers x (tokens, sentences)
   EXPECT_LE(summary.token_points, 200);
   EXPECT_EQ(summary.sentence_points, 40);

@@ -1,0 +1,117 @@
+#include "polyrep/reduce/results_file.hpp"
+
+#include "polyrep/core/error.hpp"
+#include "polyrep/core/log.hpp"
+#include "polyrep/core/version.hpp"
+#include "polyrep/h5/attribute.hpp"
+#include "polyrep/h5/link.hpp"
+#include "polyrep/mpi/agree.hpp"
+#include "polyrep/mpi/comm.hpp"
+
+namespace polyrep::reduce {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The extraction's identity: its run_id (older files: its creation time).
+std::string created_stamp(hid_t root) {
+  for (const char* name : {"run_id", "created"}) {
+    if (h5::has_attr(root, name)) return h5::get_attr_string(root, name);
+  }
+  return {};
+}
+
+void check_complete(hid_t root, const fs::path& file) {
+  if (!h5::has_attr(root, "complete") || h5::get_attr_int(root, "complete") != 1) {
+    throw InputError(file.string() + ": not a complete extraction file (complete != 1)");
+  }
+}
+
+// Serial, on one rank, after the parallel writers closed the partial file: string attributes are
+// metadata that parallel HDF5 would make every rank write identically, and `complete` goes last.
+void stamp_results(const fs::path& partial, const fs::path& extraction, const std::string& created) {
+  h5::File f = h5::File::open(partial, true);
+  h5::set_attr(f.id(), "polyrep_version", std::string(kVersion));
+  h5::set_attr(f.id(), "source_file", extraction.filename().string());
+  h5::set_attr(f.id(), "source_run_id", created);
+  h5::set_attr(f.id(), "complete", std::int64_t{1});
+  f.close();
+}
+
+void link_if_missing(const fs::path& extraction, const fs::path& results) {
+  h5::File probe = h5::File::open(extraction, false);
+  const bool linked = h5::link_kind(probe.id(), kResultsGroup) != h5::LinkKind::none;
+  probe.close();
+  if (linked) return;
+  log::warn("reduce: adding the link /reduce -> " + results.filename().string() + " to " + extraction.string() +
+            " (written by an older polyrep)");
+  h5::File f = h5::File::open(extraction, true);
+  h5::create_external_link(f.id(), kResultsGroup, results.filename().string(), kResultsGroup);
+  f.close();
+}
+
+}  // namespace
+
+fs::path results_path(const fs::path& extraction) {
+  fs::path p = extraction;
+  p.replace_filename(extraction.stem().string() + ".reduce.h5");
+  return p;
+}
+
+ReduceFiles open_reduce_files(const fs::path& extraction, const mpi::Comm& comm) {
+  ReduceFiles files;
+  files.extraction = extraction;
+  files.results = results_path(extraction);
+  files.partial = fs::path(files.results.string() + ".partial");
+  files.source = mpi::agree(comm, [&] { return h5::File::open_parallel(extraction, comm, false); });
+  mpi::agree(comm, [&] { check_complete(files.source.id(), extraction); });
+  files.target = mpi::agree(comm, [&] {
+    try {
+      return h5::File::create_parallel(files.partial, comm, true);
+    } catch (...) {
+      rethrow_with_context("reduce: cannot write the results beside the extraction file");
+    }
+  });
+  return files;
+}
+
+void commit_reduce_files(ReduceFiles& files, const mpi::Comm& comm) {
+  const std::string created = mpi::agree(comm, [&] { return created_stamp(files.source.id()); });
+  mpi::agree(comm, [&] {
+    files.target.close();
+    files.source.close();
+  });
+  mpi::agree(comm, [&] {
+    if (!comm.is_root()) return;
+    stamp_results(files.partial, files.extraction, created);
+    std::error_code ec;
+    fs::rename(files.partial, files.results, ec);
+    if (ec) {
+      throw IoError("reduce: cannot move '" + files.partial.string() + "' to '" + files.results.string() +
+                    "': " + ec.message());
+    }
+    link_if_missing(files.extraction, files.results);
+  });
+}
+
+h5::File open_results(const fs::path& extraction) {
+  const fs::path results = results_path(extraction);
+  h5::File source = h5::File::open(extraction, false);
+  const std::string created = created_stamp(source.id());
+  source.close();
+  if (!fs::exists(results)) {
+    throw InputError(extraction.string() + ": no reduction results (" + results.filename().string() +
+                     " is missing): run polyrep reduce first");
+  }
+  h5::File f = h5::File::open(results, false);
+  if (!h5::has_attr(f.id(), "complete") || h5::get_attr_int(f.id(), "complete") != 1) {
+    throw InputError(results.string() + ": incomplete reduction results: run polyrep reduce again");
+  }
+  if (h5::get_attr_string(f.id(), "source_run_id") != created) {
+    throw InputError(results.string() + ": stale reduction results (made for an earlier extraction written to " +
+                     extraction.filename().string() + "): run polyrep reduce again");
+  }
+  return f;
+}
+
+}  // namespace polyrep::reduce
