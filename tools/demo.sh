@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's demo command: install what is missing, build, then run the whole extraction on the
 # data kept in the repository (a tiny random-init BERT and the first 40 lines of Flores-200 dev)
-# under `mpirun -np 2`, reduce it (PCA and t-SNE per layer), summarise the file, and read it back
-# with h5py.
+# under `mpirun -np 2`, reduce it (PCA, token types and t-SNE per layer), plot it (interactive
+# report, paper figures, Vega-Lite specs), summarise the file, and read it back with h5py.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/tools/build.sh"
@@ -21,7 +21,8 @@ mpirun "${mpirun_flags[@]}" -np 2 "$build/src/polyrep" extract \
   --sample 32 --seed 0 --pooling mean,cls --window-sentences 16 \
   --out "$out/demo.h5" --overwrite
 mpirun "${mpirun_flags[@]}" -np 2 "$build/src/polyrep" reduce "$out/demo.h5" \
-  --pca 20 --tsne --perplexity 30 --iterations 750 --tsne-max-points 5000
+  --pca 20 --tsne --average-token-duplicates --perplexity 30 --iterations 750 --tsne-max-points 5000
+"$build/src/polyrep" plot "$out/demo.h5" --out "$out/demo-report"
 "$build/src/polyrep" inspect "$out/demo.h5"
 set +x
 if /usr/bin/python3 -c "import h5py" 2>/dev/null; then
@@ -36,4 +37,6 @@ print("explained variance ratio, last layer, first 5 PCs:", f["reduce/pca/senten
 print("t-SNE KL per layer (sentences):", f["reduce/tsne/sentences/kl_divergence"][:])
 PY
 fi
-echo "demo: wrote $out/demo.h5"
+echo "demo: wrote $out/demo.h5 (reduction results in $out/demo.reduce.h5, read through /reduce)"
+echo "demo: open the report in a browser: file://$out/demo-report/report.html"
+echo "demo: paper figures in $out/demo-report/figures, Vega-Lite specs in $out/demo-report/vega-lite"

@@ -13,7 +13,15 @@ packages=(
   libutf8proc-dev
   libeigen3-dev libnanoflann-dev libcli11-dev nlohmann-json3-dev libgtest-dev
   python3 python3-h5py python3-numpy
+  # polyrep plot: static figures (cairo with a font), and the report's test in a real browser
+  libcairo2-dev fonts-dejavu-core chromium python3-websocket
+  # the launchers' tests in jobs/: network-namespace cluster, single-node Slurm
+  iproute2 procps slurm-wlm munge
 )
+# `tools/setup.sh bench` also installs what the benchmarks compare against (scikit-learn).
+if [ "${1:-}" = "bench" ]; then
+  packages+=(python3-sklearn)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

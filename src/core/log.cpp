@@ -27,7 +27,7 @@ void set_level(Level level) { g_level = level; }
 Level level() { return g_level; }
 
 std::string prefix() {
-  if (g_rank < 0) return "[polyrep r?]";
+  if (g_rank < 0) return "[polyrep]";  // a serial command (no MPI)
   return "[polyrep r" + std::to_string(g_rank) + "/" + std::to_string(g_size) + "]";
 }
 

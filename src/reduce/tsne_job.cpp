@@ -9,6 +9,7 @@
 #include "polyrep/corpus/sample.hpp"
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/h5/group.hpp"
+#include "polyrep/h5/select.hpp"
 #include "polyrep/h5/types.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
@@ -52,28 +53,6 @@ std::vector<int> assign_jobs(const std::vector<double>& costs, int nranks) {
 
 namespace {
 
-// Sorted rows are read in runs: rows closer than kGap are fetched with the rows between them in one
-// read, so a dense selection costs a few large reads and a sparse one no more than one per row.
-constexpr std::int64_t kGap = 64;
-
-Eigen::MatrixXf read_selected(const h5::Dataset& projection, std::int64_t layer,
-                              const std::vector<std::int64_t>& rows, std::int64_t k) {
-  Eigen::MatrixXf points(static_cast<Eigen::Index>(rows.size()), k);
-  std::vector<float> block;
-  for (std::size_t i = 0; i < rows.size();) {
-    std::size_t j = i + 1;
-    while (j < rows.size() && rows[j] - rows[j - 1] <= kGap && rows[j] - rows[i] < 65536) ++j;
-    const std::int64_t first = rows[i], span = rows[j - 1] - first + 1;
-    block.resize(static_cast<std::size_t>(span * k));
-    projection.read(block.data(), h5::float32(), {hsize_t(layer), hsize_t(first), 0}, {1, hsize_t(span), hsize_t(k)});
-    for (; i < j; ++i) {
-      const float* row = block.data() + (rows[i] - first) * k;
-      for (std::int64_t c = 0; c < k; ++c) points(static_cast<Eigen::Index>(i), c) = row[c];
-    }
-  }
-  return points;
-}
-
 struct Cloud {
   std::string name;
   h5::Dataset projection;
@@ -106,7 +85,7 @@ Cloud prepare_cloud(hid_t source, hid_t root, const std::string& name, const Tsn
 }
 
 void run_one(Cloud& c, std::int64_t layer, const TsneJobOptions& o) {
-  const Eigen::MatrixXf points = read_selected(c.projection, layer, c.rows, c.k);
+  const Eigen::MatrixXf points = h5::read_rows_at(c.projection, layer, c.rows);
   const TsneResult result = tsne(points, o.tsne);
   const Eigen::Matrix<float, Eigen::Dynamic, 2, Eigen::RowMajor> layout = result.embedding;
   c.embedding.write(layout.data(), h5::float32(), {hsize_t(layer), 0, 0}, {1, hsize_t(c.rows.size()), 2}, false);

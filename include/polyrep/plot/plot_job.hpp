@@ -1,0 +1,30 @@
+#pragma once
+/// `polyrep plot FILE --out DIR`: everything a reader of the results wants to look at, from an
+/// extraction file and its reduction results. DIR gets report.html (the interactive report, one
+/// file that opens offline), figures/ (SVG/PNG/PDF per layer and small-multiples grids) and
+/// vega-lite/ (one CSV per cloud and a Vega-Lite spec per view and layer). Serial: one process
+/// reads the file and writes the outputs.
+#include <filesystem>
+
+#include "polyrep/plot/report_data.hpp"
+#include "polyrep/plot/static_figures.hpp"
+
+namespace polyrep::plot {
+
+struct PlotOptions {
+  ReportDataOptions data;
+  StaticFigureOptions figures;
+  bool static_figures = true;
+  bool vega_lite = true;
+};
+
+struct PlotSummary {
+  std::filesystem::path report;
+  std::size_t figures = 0, specs = 0, points = 0;
+};
+
+/// Creates DIR if needed; outputs of an earlier run there are replaced.
+PlotSummary run_plot(const std::filesystem::path& extraction, const std::filesystem::path& out_dir,
+                     const PlotOptions& options);
+
+}  // namespace polyrep::plot

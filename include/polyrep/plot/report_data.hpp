@@ -1,0 +1,63 @@
+#pragma once
+/// What `polyrep plot` shows, read from an extraction file and its reduction results: for each
+/// cloud (sentences, tokens, token types) the same points in every view (PCA, t-SNE) and layer,
+/// with each point's language, display text and sentence, plus the table of those sentences (with
+/// their source index, which links translations). Token clouds show the rows t-SNE ran on, so
+/// both panels show the same points; without t-SNE, or above `max_points`, rows are subsampled by
+/// language as t-SNE does. PCA panels show the first two components.
+#include <Eigen/Core>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace polyrep::plot {
+
+using Layout = Eigen::Matrix<float, Eigen::Dynamic, 2, Eigen::RowMajor>;
+
+struct ViewLayer {
+  Layout xy;
+  std::vector<double> explained_variance_ratio;               // PCA: per stored component
+  double kl_divergence = std::numeric_limits<double>::quiet_NaN();  // t-SNE
+};
+
+struct View {
+  std::string method;  // "pca" or "tsne"
+  std::vector<ViewLayer> layers;
+};
+
+struct Cloud {
+  std::string name, label;
+  std::vector<std::int64_t> rows;         // rows of the cloud in its source datasets
+  std::vector<std::int32_t> lang;         // index into ReportData::languages
+  std::vector<std::string> text;          // token or sentence text
+  std::vector<std::int32_t> sentence;     // index into ReportData::sentences (-1 for types)
+  std::vector<std::int64_t> occurrences;  // types only
+  std::vector<View> views;
+};
+
+struct SentenceTable {
+  std::vector<std::int32_t> lang;
+  std::vector<std::int64_t> source_index;
+  std::vector<std::string> text;
+};
+
+struct ReportData {
+  std::string title, model, source;
+  std::vector<std::string> languages;
+  std::vector<std::int64_t> layers;  // model layer number per slot (0 = embeddings)
+  SentenceTable sentences;
+  std::vector<Cloud> clouds;
+};
+
+struct ReportDataOptions {
+  std::int64_t max_points = 200000;  // per cloud
+  std::uint64_t seed = 0;            // subsampling when t-SNE did not choose the rows
+};
+
+/// Reads everything the report needs. InputError (naming the file) when the file is not a complete
+/// extraction, or has no reduction results (run polyrep reduce first), or they are stale.
+ReportData load_report_data(const std::filesystem::path& extraction, const ReportDataOptions& options);
+
+}  // namespace polyrep::plot

@@ -1,0 +1,52 @@
+#include "polyrep/plot/plot_job.hpp"
+
+#include "polyrep/core/error.hpp"
+#include "polyrep/core/log.hpp"
+#include "polyrep/plot/report.hpp"
+#include "polyrep/plot/vega_lite.hpp"
+
+namespace polyrep::plot {
+namespace fs = std::filesystem;
+namespace {
+
+void make_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    throw IoError("--out: cannot create directory '" + dir.string() + "'" + (ec ? ": " + ec.message() : ""));
+  }
+}
+
+void check_formats(const std::vector<std::string>& formats) {
+  for (const std::string& f : formats) {
+    if (f != "svg" && f != "png" && f != "pdf") throw UsageError("--formats: unknown format '" + f + "' (svg, png, pdf)");
+  }
+}
+
+}  // namespace
+
+PlotSummary run_plot(const fs::path& extraction, const fs::path& out_dir, const PlotOptions& options) {
+  check_formats(options.figures.formats);
+  if (!fs::exists(extraction)) throw InputError(extraction.string() + ": no such file");
+  const ReportData data = load_report_data(extraction, options.data);
+  make_dir(out_dir);
+  PlotSummary summary;
+  for (const Cloud& c : data.clouds) summary.points += c.rows.size();
+  summary.report = out_dir / "report.html";
+  write_report(summary.report, data);
+  log::info("plot: " + summary.report.string() + " (" + std::to_string(summary.points) + " points in " +
+            std::to_string(data.clouds.size()) + " clouds, " + std::to_string(data.layers.size()) + " layers)");
+  if (options.vega_lite) {
+    make_dir(out_dir / "vega-lite");
+    summary.specs = write_vega_lite(out_dir / "vega-lite", data);
+    log::info("plot: " + std::to_string(summary.specs) + " Vega-Lite specs in " + (out_dir / "vega-lite").string());
+  }
+  if (options.static_figures && !options.figures.formats.empty()) {
+    make_dir(out_dir / "figures");
+    summary.figures = write_static_figures(out_dir / "figures", data, options.figures);
+    log::info("plot: " + std::to_string(summary.figures) + " figures in " + (out_dir / "figures").string());
+  }
+  return summary;
+}
+
+}  // namespace polyrep::plot

@@ -1,0 +1,190 @@
+#include "polyrep/plot/report_data.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "polyrep/core/error.hpp"
+#include "polyrep/h5/attribute.hpp"
+#include "polyrep/h5/dataset.hpp"
+#include "polyrep/h5/file.hpp"
+#include "polyrep/h5/group.hpp"
+#include "polyrep/h5/select.hpp"
+#include "polyrep/h5/strings.hpp"
+#include "polyrep/h5/types.hpp"
+#include "polyrep/reduce/language_rows.hpp"
+#include "polyrep/reduce/results_file.hpp"
+#include "polyrep/reduce/tsne_job.hpp"
+
+namespace polyrep::plot {
+namespace fs = std::filesystem;
+namespace {
+
+struct Files {
+  h5::File source, results;
+};
+
+const char* cloud_label(const std::string& name) {
+  if (name == "sentences") return "Sentences (mean pooling)";
+  if (name == "tokens") return "Tokens";
+  return "Token types (mean per language)";
+}
+
+reduce::LanguageRows cloud_languages(const Files& f, const std::string& name) {
+  if (name != "types") return reduce::language_rows(f.source.id(), name == "tokens");
+  return reduce::language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(f.results.id(), "/reduce/types/lang")));
+}
+
+std::int32_t language_of(const reduce::LanguageRows& langs, std::int64_t row) {
+  const auto g = std::upper_bound(langs.offsets.begin(), langs.offsets.end(), row) - langs.offsets.begin() - 1;
+  return langs.languages[std::size_t(g)];
+}
+
+// The cloud's rows (and their positions among the t-SNE rows, when t-SNE ran): t-SNE's own
+// selection, further subsampled by language when it holds more than max_points.
+void choose_rows(const Files& f, Cloud& c, const reduce::LanguageRows& langs, const ReportDataOptions& o,
+                 std::vector<std::int64_t>& tsne_positions) {
+  const std::string tsne_rows = "/reduce/tsne/" + c.name + "/rows";
+  std::vector<std::int64_t> base;
+  if (h5::exists(f.results.id(), tsne_rows)) {
+    base = h5::read_all<std::int64_t>(h5::Dataset::open(f.results.id(), tsne_rows));
+  } else {
+    base.resize(std::size_t(langs.offsets.back()));
+    for (std::size_t i = 0; i < base.size(); ++i) base[i] = std::int64_t(i);
+  }
+  std::vector<std::int64_t> offsets{0};  // per-language blocks of positions in base
+  for (std::size_t i = 1; i <= base.size(); ++i) {
+    if (i == base.size() || language_of(langs, base[i]) != language_of(langs, base[i - 1])) {
+      offsets.push_back(std::int64_t(i));
+    }
+  }
+  tsne_positions = reduce::stratified_rows(offsets, o.max_points, o.seed);
+  for (std::int64_t p : tsne_positions) c.rows.push_back(base[std::size_t(p)]);
+  for (std::int64_t r : c.rows) c.lang.push_back(language_of(langs, r));
+}
+
+void read_labels(const Files& f, Cloud& c) {
+  const hid_t src = f.source.id();
+  if (c.name == "sentences") {
+    c.text = h5::read_strings_at(h5::Dataset::open(src, "/sentences/text"), c.rows);
+    c.sentence.assign(c.rows.begin(), c.rows.end());
+  } else if (c.name == "tokens") {
+    c.text = h5::read_strings_at(h5::Dataset::open(src, "/tokens/text"), c.rows);
+    const auto s = h5::read_ints_at(h5::Dataset::open(src, "/tokens/sentence"), c.rows);
+    c.sentence.assign(s.begin(), s.end());
+  } else {
+    const auto first = h5::read_ints_at(h5::Dataset::open(f.results.id(), "/reduce/types/first_row"), c.rows);
+    c.text = h5::read_strings_at(h5::Dataset::open(src, "/tokens/text"), first);
+    c.occurrences = h5::read_ints_at(h5::Dataset::open(f.results.id(), "/reduce/types/count"), c.rows);
+    c.sentence.assign(c.rows.size(), -1);
+  }
+}
+
+Layout first_two(const Eigen::MatrixXf& m) {
+  Layout xy(m.rows(), 2);
+  xy.col(0) = m.col(0);
+  xy.col(1) = m.cols() > 1 ? Eigen::VectorXf(m.col(1)) : Eigen::VectorXf::Zero(m.rows());
+  return xy;
+}
+
+void read_views(const Files& f, Cloud& c, const std::vector<std::int64_t>& tsne_positions) {
+  const hid_t r = f.results.id();
+  const std::string pca = "/reduce/pca/" + c.name;
+  // Token types are averaged in the tokens' PCA space, so they share its explained variance.
+  const std::string ratio_of = "/reduce/pca/" + std::string(c.name == "types" ? "tokens" : c.name);
+  h5::Dataset projection = h5::Dataset::open(r, pca + "/projection");
+  const auto ratio = h5::read_all<double>(h5::Dataset::open(r, ratio_of + "/explained_variance_ratio"));
+  const auto layers = std::int64_t(projection.dims()[0]);
+  const auto k = ratio.size() / std::size_t(layers);
+  View p{"pca", {}};
+  for (std::int64_t l = 0; l < layers; ++l) {
+    ViewLayer v;
+    v.xy = first_two(h5::read_rows_at(projection, l, c.rows));
+    v.explained_variance_ratio.assign(ratio.begin() + std::ptrdiff_t(std::size_t(l) * k),
+                                      ratio.begin() + std::ptrdiff_t(std::size_t(l + 1) * k));
+    p.layers.push_back(std::move(v));
+  }
+  c.views.push_back(std::move(p));
+  const std::string tsne = "/reduce/tsne/" + c.name;
+  if (!h5::exists(r, tsne + "/embedding")) return;
+  h5::Dataset embedding = h5::Dataset::open(r, tsne + "/embedding");
+  const auto kl = h5::read_all<double>(h5::Dataset::open(r, tsne + "/kl_divergence"));
+  View t{"tsne", {}};
+  for (std::int64_t l = 0; l < layers; ++l) {
+    ViewLayer v;
+    v.xy = h5::read_rows_at(embedding, l, tsne_positions);
+    v.kl_divergence = kl[std::size_t(l)];
+    t.layers.push_back(std::move(v));
+  }
+  c.views.push_back(std::move(t));
+}
+
+// The sentences the clouds refer to, renumbered densely in file order.
+void build_sentence_table(const Files& f, ReportData& d) {
+  std::map<std::int64_t, std::int32_t> index;
+  for (const Cloud& c : d.clouds) {
+    for (std::int32_t s : c.sentence) {
+      if (s >= 0) index.emplace(s, 0);
+    }
+  }
+  std::vector<std::int64_t> rows;
+  for (auto& [row, id] : index) {
+    id = std::int32_t(rows.size());
+    rows.push_back(row);
+  }
+  for (Cloud& c : d.clouds) {
+    for (std::int32_t& s : c.sentence) {
+      if (s >= 0) s = index.at(s);
+    }
+  }
+  const hid_t src = f.source.id();
+  d.sentences.text = h5::read_strings_at(h5::Dataset::open(src, "/sentences/text"), rows);
+  d.sentences.source_index = h5::read_ints_at(h5::Dataset::open(src, "/sentences/source_index"), rows);
+  for (std::int64_t v : h5::read_ints_at(h5::Dataset::open(src, "/sentences/lang"), rows)) {
+    d.sentences.lang.push_back(std::int32_t(v));
+  }
+}
+
+void read_header(const Files& f, const fs::path& extraction, ReportData& d) {
+  const hid_t src = f.source.id();
+  d.source = extraction.filename().string();
+  d.model = h5::has_attr(src, "model") ? fs::path(h5::get_attr_string(src, "model")).filename().string() : "";
+  if (d.model.empty() && h5::has_attr(src, "model")) {
+    d.model = fs::path(h5::get_attr_string(src, "model")).parent_path().filename().string();
+  }
+  d.title = d.source + (d.model.empty() ? "" : " · " + d.model);
+  d.languages = h5::read_strings(h5::Dataset::open(src, "/languages"));
+  d.layers = h5::get_attr_int_vector(src, "layers");
+}
+
+}  // namespace
+
+ReportData load_report_data(const fs::path& extraction, const ReportDataOptions& options) {
+  if (options.max_points < 1) throw UsageError("--max-points: expected a positive number");
+  Files f;
+  f.source = h5::File::open(extraction, false);
+  if (!h5::has_attr(f.source.id(), "complete") || h5::get_attr_int(f.source.id(), "complete") != 1) {
+    throw InputError(extraction.string() + ": not a complete extraction file (complete != 1)");
+  }
+  f.results = reduce::open_results(extraction);
+  ReportData d;
+  try {
+    read_header(f, extraction, d);
+    for (const std::string name : {"sentences", "tokens", "types"}) {
+      if (!h5::exists(f.results.id(), "/reduce/pca/" + name + "/projection")) continue;
+      Cloud c;
+      c.name = name;
+      c.label = cloud_label(name);
+      std::vector<std::int64_t> tsne_positions;
+      choose_rows(f, c, cloud_languages(f, name), options, tsne_positions);
+      read_labels(f, c);
+      read_views(f, c, tsne_positions);
+      d.clouds.push_back(std::move(c));
+    }
+    build_sentence_table(f, d);
+  } catch (...) {
+    rethrow_with_context("plot: reading " + extraction.string());
+  }
+  return d;
+}
+
+}  // namespace polyrep::plot

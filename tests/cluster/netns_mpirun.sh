@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# jobs/mpirun/run.sh on a pretend 3-node cluster: network namespaces node1..node3 (10.77.0.11-13)
+# and a head node (10.77.0.10) on a bridge, Open MPI's ssh replaced by tests/cluster/netns_agent.sh
+# (which enters the target's namespace, with a clean environment, as ssh would), and MPI restricted
+# to TCP on that network (btl tcp,self; oob and btl on 10.77.0.0/24), so every byte between ranks
+# crosses a veth. mpirun runs on the head node; no rank runs there.
+#
+# Checks: a placement run (--exec) puts 2 ranks on each node, in that node's namespace, with the
+# threads run.sh computed; then run.sh --pipeline (extract, then reduce --pca --tsne) writes a
+# complete file from 6 ranks whose data equal a single-process extraction; every node received
+# traffic on its interface; nothing is left running in the namespaces afterwards.
+#
+# Usage: netns_mpirun.sh [POLYREP]. Needs root and `ip netns` (exit 77 otherwise).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/common.sh"
+. "$here/lib/netns_cluster.sh"
+nc_require_root_netns
+command -v mpirun >/dev/null || cl_skip "mpirun not installed"
+cl_find_polyrep "${1:-}"
+cl_start netns
+cl_on_exit nc_down
+t0=$SECONDS
+
+NC_DIR=$CL_TMP nc_up head node1 node2 node3
+hostfile="$CL_TMP/hostfile"
+for m in node1 node2 node3; do echo "$(nc_addr "$m") slots=2"; done > "$hostfile"
+cl_ok "cluster up: $(tr '\n' ';' < "$NC_MAP")"
+
+# --cores-per-node 4 / 2 ranks: run.sh must give each rank 2 threads. The pretend nodes share this
+# machine's cores, so ranks waiting in MPI yield instead of spinning (mpi_yield_when_idle).
+launch=(timeout -k 10 120 "$CL_ROOT/jobs/mpirun/run.sh" --hostfile "$hostfile"
+        --ranks-per-node 2 --cores-per-node 4
+        --mca plm_rsh_agent "$here/netns_agent.sh $NC_MAP"
+        --mca btl tcp,self --mca btl_tcp_if_include "$NC_NET" --mca oob_tcp_if_include "$NC_NET"
+        --mca mpi_yield_when_idle 1)
+
+# 1. Where do ranks land? Each prints its rank, hostname, network namespace, address and threads.
+nc_run head "${launch[@]}" --exec -- /bin/sh -c \
+  'echo "placement $OMPI_COMM_WORLD_RANK $(hostname) $(ip netns identify) $(ip -4 -o addr show dev eth0 | awk "{print \$4}") $OMP_NUM_THREADS"' \
+  > "$CL_TMP/placement.log" 2>&1 || { cl_show_log "$CL_TMP/placement.log"; cl_fail "placement run failed"; }
+grep '^placement' "$CL_TMP/placement.log" | sort -n -k2 > "$CL_TMP/placement.txt"
+expected=""
+for r in 0 1 2 3 4 5; do
+  node="node$((r / 2 + 1))"
+  expected+="placement $r $node $(nc_ns "$node") $(nc_addr "$node")/24 2"$'\n'
+done
+if [ "$(cat "$CL_TMP/placement.txt")" != "${expected%$'\n'}" ]; then
+  echo "expected:"; printf '%s' "$expected"; echo "got:"; cat "$CL_TMP/placement.txt"
+  cl_fail "ranks are not 2 per node in the nodes' own namespaces with OMP_NUM_THREADS=2"
+fi
+sed 's/^/    /' "$CL_TMP/placement.txt"
+cl_ok "placement: ranks 0-1 on node1, 2-3 on node2, 4-5 on node3, each in its node's network namespace with its address, OMP_NUM_THREADS=2 (4 cores / 2 ranks)"
+
+# 2. The real thing: extract then reduce, 6 ranks on 3 nodes.
+declare -A rx_before
+for m in node1 node2 node3; do rx_before[$m]=$(nc_iface_bytes "$m"); done
+input=(--model "$CL_DATA/models/tiny-bert" --corpus "$CL_DATA/flores200" --split dev
+       --langs eng_Latn,fra_Latn,spa_Latn --sample 8 --seed 1)
+reduce=(--pca 10 --tsne --perplexity 5 --iterations 250)
+t1=$SECONDS
+nc_run head env POLYREP="$CL_POLYREP" POLYREP_JOBS_VERBOSE=1 "${launch[@]}" \
+  --pipeline --reduce-args "${reduce[*]}" -- extract "${input[@]}" --out "$CL_TMP/cluster.h5" \
+  > "$CL_TMP/run.log" 2>&1 || { cl_show_log "$CL_TMP/run.log" 60; cl_fail "run.sh --pipeline failed"; }
+cl_ok "run.sh --pipeline (extract + reduce) on 3 nodes x 2 ranks finished in $((SECONDS - t1)) s"
+grep -q '^+ mpirun .* --hostfile .* --map-by ppr:2:node ' "$CL_TMP/run.log" || cl_fail "run.sh did not print its mpirun command"
+grep -q '2 thread(s) per rank' "$CL_TMP/run.log" || { cl_show_log "$CL_TMP/run.log"; cl_fail "polyrep did not run with 2 threads per rank"; }
+hosts=$(grep -o 'rank_wrapper: rank [0-9]*/6 local [01] host node[123]' "$CL_TMP/run.log" | awk '{print $7}' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
+# Two launches (extract, reduce), each with 2 ranks per node.
+[ "$hosts" = "node1=4 node2=4 node3=4 " ] || { cl_show_log "$CL_TMP/run.log"; cl_fail "polyrep ranks per host: '$hosts'"; }
+cl_ok "polyrep ranks per host over both launches: $hosts; polyrep says 2 thread(s) per rank"
+for m in node1 node2 node3; do
+  got=$(( $(nc_iface_bytes "$m") - rx_before[$m] ))
+  [ "$got" -gt 100000 ] || cl_fail "$m received only $got bytes on its interface during the run"
+  echo "    $m received $got bytes over the pretend network"
+done
+cl_ok "every node exchanged data over its veth (TCP only, no shared memory between nodes)"
+
+cl_reference "${input[@]}"
+cl_check_file "$CL_TMP/cluster.h5" 6
+cl_check_reduce "$CL_TMP/cluster.h5" "${reduce[@]:0:2}"
+
+left=$(nc_live_pids | tr '\n' ' ')
+[ -z "$left" ] || { ps -o pid,args -p ${left// /,} || true; cl_fail "processes left in the namespaces: $left"; }
+cl_ok "no process left in the cluster's namespaces"
+echo "netns_mpirun: passed in $((SECONDS - t0)) s"

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# jobs/slurm/polyrep.sbatch on a real, private, one-node Slurm started by this test: munged with its
+# own key and socket, slurmctld and slurmd in the foreground with a generated slurm.conf (cgroup-
+# free: proctrack/linuxproc, task/none; state, spool, logs and pid files in a scratch directory;
+# random free ports), so nothing of the machine's own Slurm or munge configuration is read or touched.
+# The node claims 4 CPUs (config_overrides) so that 2 tasks x 2 cpus-per-task fit on a 2-core machine.
+#
+# Two jobs, each `sbatch ... polyrep.sbatch --pipeline -- extract ...` (extract + reduce):
+# one left to choose its launcher (srun --mpi=pmix when Slurm has the pmix plugin), one forced to
+# mpirun inside the allocation. Checks: job COMPLETED with exit 0, the launcher it used, 2 threads
+# per rank from --cpus-per-task, a complete file from 2 ranks equal to a single-process extraction,
+# reduce results; then the daemons are stopped and nothing of the test is left running.
+#
+# Usage: slurm_sbatch.sh [POLYREP]. Needs root, slurm-wlm and munge (exit 77 otherwise).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/common.sh"
+[ "$(id -u)" -eq 0 ] || cl_skip "needs root (runs its own slurmctld, slurmd and munged)"
+for tool in slurmctld slurmd sbatch srun scontrol munged munge mpirun; do
+  command -v "$tool" >/dev/null || cl_skip "'$tool' not installed (Debian packages slurm-wlm, munge)"
+done
+cl_find_polyrep "${1:-}"
+cl_start slurm
+chmod 755 "$CL_TMP"   # munged wants every directory above its socket traversable by all
+t0=$SECONDS
+
+# A TCP port nobody listens on (ports are machine-wide: another test may be running a Slurm too).
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+  done
+}
+
+daemons=()
+# Cancels what is left (while slurmctld is there to ask: scancel would otherwise retry for long),
+# then TERM to munged, slurmctld and slurmd, KILL after 10 s.
+stop_daemons() {
+  local pid i alive
+  [ ${#daemons[@]} -gt 0 ] || return 0
+  if scontrol ping 2>/dev/null | grep -q UP; then
+    scancel --quiet --user=root 2>/dev/null || true
+    for i in $(seq 1 50); do
+      squeue -h 2>/dev/null | grep -q . || break
+      sleep 0.2
+    done
+  fi
+  for pid in "${daemons[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for i in $(seq 1 50); do
+    alive=0
+    for pid in "${daemons[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.2
+  done
+  for pid in "${daemons[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  daemons=()
+}
+cl_on_exit stop_daemons
+
+# munge: own key, socket, pid, log and seed files.
+dd if=/dev/urandom of="$CL_TMP/munge.key" bs=1024 count=1 status=none
+chmod 400 "$CL_TMP/munge.key"
+munged -F --key-file="$CL_TMP/munge.key" --socket="$CL_TMP/munge.sock" --pid-file="$CL_TMP/munged.pid" \
+  --log-file="$CL_TMP/munged.log" --seed-file="$CL_TMP/munged.seed" > "$CL_TMP/munged.out" 2>&1 &
+daemons+=($!)
+for i in $(seq 1 50); do [ -S "$CL_TMP/munge.sock" ] && break; sleep 0.1; done
+munge -S "$CL_TMP/munge.sock" -n | unmunge -S "$CL_TMP/munge.sock" >/dev/null \
+  || { cl_show_log "$CL_TMP/munged.out"; cl_fail "munged did not start"; }
+
+mkdir -p "$CL_TMP/state" "$CL_TMP/spool"
+: > "$CL_TMP/plugstack.conf"   # no SPANK plugins from /etc/slurm
+export SLURM_CONF="$CL_TMP/slurm.conf"
+cat > "$SLURM_CONF" <<EOF
+ClusterName=polyreptest
+SlurmctldHost=localhost(127.0.0.1)
+SlurmctldPort=$(free_port)
+SlurmdPort=$(free_port)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$CL_TMP/munge.sock
+StateSaveLocation=$CL_TMP/state
+SlurmdSpoolDir=$CL_TMP/spool
+SlurmctldPidFile=$CL_TMP/slurmctld.pid
+SlurmdPidFile=$CL_TMP/slurmd.pid
+SlurmctldLogFile=$CL_TMP/slurmctld.log
+SlurmdLogFile=$CL_TMP/slurmd.log
+PlugStackConfig=$CL_TMP/plugstack.conf
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SlurmdParameters=config_overrides
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+MpiDefault=none
+ReturnToService=2
+MinJobAge=600
+NodeName=localhost NodeAddr=127.0.0.1 CPUs=4 RealMemory=2000 State=UNKNOWN
+PartitionName=test Nodes=localhost Default=YES MaxTime=30 State=UP
+EOF
+
+slurmctld -D -c -f "$SLURM_CONF" > "$CL_TMP/slurmctld.out" 2>&1 &
+daemons+=($!)
+slurmd -D -N localhost -f "$SLURM_CONF" > "$CL_TMP/slurmd.out" 2>&1 &
+daemons+=($!)
+state=""
+for i in $(seq 1 100); do
+  state=$(sinfo -h -n localhost -o %T 2>/dev/null || true)
+  [ "$state" = idle ] && break
+  sleep 0.2
+done
+[ "$state" = idle ] || { cl_show_log "$CL_TMP/slurmctld.log"; cl_show_log "$CL_TMP/slurmd.log"; cl_fail "Slurm node not idle (state '$state')"; }
+cl_ok "private Slurm up: $(sinfo -h -o '%P %D node(s) %c CPUs %T') ($(srun --version)); srun --mpi=list: $(srun --mpi=list 2>&1 | grep -Eo 'pmix(_v[0-9]+)?' | sort -u | tr '\n' ' ')"
+
+input=(--model "$CL_DATA/models/tiny-bert" --corpus "$CL_DATA/flores200" --split dev
+       --langs eng_Latn,fra_Latn,spa_Latn --sample 8 --seed 4)
+reduce=(--pca 10 --tsne --perplexity 5 --iterations 250)
+cl_reference "${input[@]}"
+
+# wait_job ID SECONDS: poll until the job has ended (sbatch --wait polls at growing intervals of
+# up to half a minute, which would triple this test's time); prints its final one-line record.
+wait_job() {
+  local id=$1 deadline=$((SECONDS + $2)) rec=""
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    rec=$(scontrol show job -o "$id" 2>/dev/null || true)
+    case $rec in
+      *JobState=PENDING*|*JobState=CONFIGURING*|*JobState=RUNNING*|*JobState=COMPLETING*|'') sleep 0.5 ;;
+      *) echo "$rec"; return 0 ;;
+    esac
+  done
+  scancel "$id" 2>/dev/null || true
+  echo "timed out: $rec"
+  return 1
+}
+
+# submit LAUNCHER NAME: one job; checks its state, launcher, threads and file.
+submit() {
+  local launcher=$1 name=$2 id log rec t1=$SECONDS
+  id=$(POLYREP="$CL_POLYREP" POLYREP_SLURM_LAUNCHER=$launcher \
+       sbatch --parsable --job-name="$name" --nodes=1 --ntasks-per-node=2 --cpus-per-task=2 \
+       --time=5 --chdir="$CL_TMP" --output="$CL_TMP/$name-%j.out" \
+       "$CL_ROOT/jobs/slurm/polyrep.sbatch" --pipeline --reduce-args "${reduce[*]}" \
+       -- extract "${input[@]}" --out "$name.h5") || cl_fail "sbatch refused job $name"
+  rec=$(wait_job "$id" 150) || { cl_show_log "$CL_TMP/$name-$id.out"; cl_fail "job $id ($name) did not end within 150 s"; }
+  log="$CL_TMP/$name-$id.out"
+  case $rec in
+    *JobState=COMPLETED*ExitCode=0:0*) ;;
+    *) cl_show_log "$log" 60; echo "$rec"; cl_fail "job $id ($name) did not complete with exit 0" ;;
+  esac
+  cl_ok "job $id ($name) COMPLETED, exit 0, in $((SECONDS - t1)) s"
+  if [ "$launcher" = auto ]; then
+    grep -q 'launching with srun --mpi=pmix' "$log" || { cl_show_log "$log"; cl_fail "auto did not choose srun --mpi=pmix although srun --mpi=list lists pmix"; }
+    grep -q '^+ srun --mpi=pmix --ntasks=2 --cpus-per-task=2 ' "$log" || cl_fail "no srun command in $log"
+  else
+    grep -q '^+ mpirun .*-np 2 ' "$log" || { cl_show_log "$log"; cl_fail "no mpirun -np 2 command in $log"; }
+  fi
+  grep -q '2 thread(s) per rank' "$log" || { cl_show_log "$log"; cl_fail "polyrep did not run 2 threads per rank"; }
+  cl_ok "$name: launched as expected ($(grep -m1 -Eo 'launching with [a-z]+( --mpi=pmix)?' "$log")), 2 threads per rank"
+  cl_check_file "$CL_TMP/$name.h5" 2
+  cl_check_reduce "$CL_TMP/$name.h5" "${reduce[@]:0:2}"
+}
+
+if srun --mpi=list 2>&1 | grep -qw pmix; then
+  submit auto srun-job
+else
+  echo "note: this Slurm has no pmix plugin; only the mpirun path is tested"
+fi
+submit mpirun mpirun-job
+
+stop_daemons
+left=$(ps -eo pid=,args= | grep -E "slurmstepd|$CL_TMP" | grep -v grep || true)
+[ -z "$left" ] || cl_fail "left running after shutdown: $left"
+cl_ok "daemons stopped; no slurmstepd or process of this test left"
+echo "slurm_sbatch: passed in $((SECONDS - t0)) s"
