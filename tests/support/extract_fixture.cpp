@@ -5,6 +5,7 @@
 
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/h5/file.hpp"
+#include "polyrep/h5/link.hpp"
 #include "polyrep/h5/group.hpp"
 #include "polyrep/h5/strings.hpp"
 #include "polyrep/h5/types.hpp"
@@ -52,6 +53,7 @@ namespace {
 void collect(hid_t root, const std::string& group, std::vector<std::string>& out) {
   for (const std::string& name : h5::list(root, group)) {
     const std::string path = (group == "/" ? "" : group) + "/" + name;
+    if (!h5::link_resolves(root, path)) continue;  // /reduce before polyrep reduce has run
     try {
       h5::Dataset::open(root, path);
       out.push_back(path);
