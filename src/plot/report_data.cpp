@@ -44,13 +44,13 @@ std::int32_t language_of(const reduce::LanguageRows& langs, std::int64_t row) {
 void choose_rows(const Files& f, Cloud& c, const reduce::LanguageRows& langs, const ReportDataOptions& o,
                  std::vector<std::int64_t>& tsne_positions) {
   const std::string tsne_rows = "/reduce/tsne/" + c.name + "/rows";
-  std::vector<std::int64_t> base;
-  if (h5::exists(f.results.id(), tsne_rows)) {
-    base = h5::read_all<std::int64_t>(h5::Dataset::open(f.results.id(), tsne_rows));
-  } else {
-    base.resize(std::size_t(langs.offsets.back()));
-    for (std::size_t i = 0; i < base.size(); ++i) base[i] = std::int64_t(i);
+  if (!h5::exists(f.results.id(), tsne_rows)) {
+    // No t-SNE: sample the cloud's own per-language blocks (never materialise all its rows).
+    c.rows = reduce::stratified_rows(langs.offsets, o.max_points, o.seed);
+    for (std::int64_t r : c.rows) c.lang.push_back(language_of(langs, r));
+    return;
   }
+  const auto base = h5::read_all<std::int64_t>(h5::Dataset::open(f.results.id(), tsne_rows));
   std::vector<std::int64_t> offsets{0};  // per-language blocks of positions in base
   for (std::size_t i = 1; i <= base.size(); ++i) {
     if (i == base.size() || language_of(langs, base[i]) != language_of(langs, base[i - 1])) {
