@@ -158,6 +158,10 @@ void read_header(const Files& f, const fs::path& extraction, ReportData& d) {
 
 }  // namespace
 
+std::string layer_label(std::int64_t layer) { return layer == 0 ? "embeddings" : "layer " + std::to_string(layer); }
+
+std::string layer_file_tag(std::int64_t layer) { return std::string(layer < 10 ? "layer0" : "layer") + std::to_string(layer); }
+
 ReportData load_report_data(const fs::path& extraction, const ReportDataOptions& options) {
   if (options.max_points < 1) throw UsageError("--max-points: expected a positive number");
   Files f;

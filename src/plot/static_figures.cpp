@@ -9,9 +9,6 @@ namespace polyrep::plot {
 namespace fs = std::filesystem;
 namespace {
 
-std::string layer_name(std::int64_t layer) { return layer == 0 ? "embeddings" : "layer " + std::to_string(layer); }
-
-std::string two_digits(std::int64_t n) { return (n < 10 ? "0" : "") + std::to_string(n); }
 
 std::string percent(double v) {
   char buf[16];
@@ -23,7 +20,7 @@ ScatterPanel panel(const ReportData& d, const Cloud& c, const View& v, std::size
   const ViewLayer& l = v.layers[slot];
   ScatterPanel p;
   const std::string method = v.method == "pca" ? "PCA" : "t-SNE";
-  p.title = with_method ? layer_name(d.layers[slot]) + " · " + method : layer_name(d.layers[slot]);
+  p.title = with_method ? layer_label(d.layers[slot]) + " · " + method : layer_label(d.layers[slot]);
   if (v.method == "pca" && l.explained_variance_ratio.size() >= 2) {
     p.subtitle = "PC1 " + percent(l.explained_variance_ratio[0]) + " · PC2 " + percent(l.explained_variance_ratio[1]);
     p.x_label = "PC1";
@@ -57,9 +54,9 @@ std::size_t write_static_figures(const fs::path& dir, const ReportData& d, const
       for (std::size_t slot = 0; slot < d.layers.size(); ++slot) {
         std::vector<ScatterPanel> panels;
         for (const View& v : c.views) panels.push_back(panel(d, c, v, slot, true));
-        o.title = c.label + " · " + layer_name(d.layers[slot]) + " · " + d.title;
+        o.title = c.label + " · " + layer_label(d.layers[slot]) + " · " + d.title;
         o.columns = int(panels.size());
-        written += write_all_formats(dir / (c.name + "_layer" + two_digits(d.layers[slot])), panels, legend, o,
+        written += write_all_formats(dir / (c.name + "_" + layer_file_tag(d.layers[slot])), panels, legend, o,
                                      options.formats);
       }
     }

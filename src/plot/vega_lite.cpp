@@ -28,7 +28,6 @@ std::string column(const std::string& method, char axis, std::size_t slot) {
   return method + "_" + axis + "_" + std::to_string(slot);
 }
 
-std::string two_digits(std::size_t n) { return (n < 10 ? "0" : "") + std::to_string(n); }
 
 }  // namespace
 
@@ -59,7 +58,7 @@ void write_cloud_csv(const fs::path& out, const ReportData& d, const Cloud& c) {
 json vega_lite_spec(const ReportData& d, const Cloud& c, const View& v, std::size_t slot, const std::string& csv_url) {
   const std::string x = column(v.method, 'x', slot), y = column(v.method, 'y', slot);
   const std::string method = v.method == "pca" ? "PCA" : "t-SNE";
-  const std::string layer = d.layers[slot] == 0 ? "embeddings" : "layer " + std::to_string(d.layers[slot]);
+  const std::string layer = layer_label(d.layers[slot]);
   std::vector<std::string> colors;
   for (const Rgb& rgb : language_palette(d.languages.size())) colors.push_back(to_hex(rgb));
   json tooltip = json::array({{{"field", "text"}, {"type", "nominal"}}, {{"field", "language"}, {"type", "nominal"}}});
@@ -87,7 +86,7 @@ std::size_t write_vega_lite(const fs::path& dir, const ReportData& d) {
     write_cloud_csv(dir / (c.name + ".csv"), d, c);
     for (const View& v : c.views) {
       for (std::size_t s = 0; s < v.layers.size(); ++s) {
-        const fs::path out = dir / (c.name + "_" + v.method + "_layer" + two_digits(std::size_t(d.layers[s])) + ".vl.json");
+        const fs::path out = dir / (c.name + "_" + v.method + "_" + layer_file_tag(d.layers[s]) + ".vl.json");
         std::ofstream f(out, std::ios::binary);
         f << vega_lite_spec(d, c, v, s, c.name + ".csv").dump(2) << '\n';
         f.close();

@@ -56,6 +56,11 @@ struct ReportDataOptions {
   std::uint64_t seed = 0;            // subsampling when t-SNE did not choose the rows
 };
 
+/// "embeddings" for layer 0, else "layer N": how every output of plot names a layer.
+std::string layer_label(std::int64_t layer);
+/// "layerNN" (two digits at least), for file names that sort in layer order.
+std::string layer_file_tag(std::int64_t layer);
+
 /// Reads everything the report needs. InputError (naming the file) when the file is not a complete
 /// extraction, or has no reduction results (run polyrep reduce first), or they are stale.
 ReportData load_report_data(const std::filesystem::path& extraction, const ReportDataOptions& options);
