@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_config("--config", "", "Read flags from a TOML/INI config file");
   std::vector<Command> commands{add_extract(app, join_command_line(argc, argv)), add_reduce(app),
-                                add_plot(app), add_inspect(app), add_tokenize(app)};
+                                add_plot(app), add_inspect(app), add_tokenize(app),
+                                add_scaling_report(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -22,6 +22,7 @@ Command add_inspect(CLI::App& root);
 Command add_tokenize(CLI::App& root);
 Command add_reduce(CLI::App& root);
 Command add_plot(CLI::App& root);
+Command add_scaling_report(CLI::App& root);
 
 /// The rank of this process as the launcher announces it, before MPI_Init (-1 when unknown).
 int launcher_rank();

@@ -85,6 +85,8 @@ void add_run_flags(CLI::App* app, ExtractFlags& f) {
   app->add_option("--threads", o.threads, "Intra-op threads per rank (0 = cores / ranks on the node)")
       ->capture_default_str();
   app->add_option("--progress", o.progress_seconds, "Seconds between progress lines on rank 0")->capture_default_str();
+  app->add_option("--metrics", o.metrics,
+                  "Write per-rank phase times, counters and peak memory as JSON (for scaling studies)");
   app->add_flag("-q,--quiet", f.quiet, "Only warnings and errors");
   app->add_flag("-v,--verbose", f.verbose, "Debug output");
 }

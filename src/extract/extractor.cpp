@@ -1,7 +1,5 @@
 #include "polyrep/extract/extractor.hpp"
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <ctime>
 #include <random>
@@ -19,6 +17,8 @@
 #include "polyrep/extract/sentence_source.hpp"
 #include "polyrep/extract/setup.hpp"
 #include "polyrep/extract/window_runner.hpp"
+#include "polyrep/metrics/phase_clock.hpp"
+#include "polyrep/metrics/run_metrics.hpp"
 #include "polyrep/model/encoder.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
@@ -115,18 +115,35 @@ std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup
           {"run_id", std::string(run_id)}};
 }
 
-std::int64_t peak_rss_bytes() {
-  struct rusage usage {};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<std::int64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+void write_metrics(const ExtractOptions& options, const Setup& setup, const ExtractSummary& summary,
+                   const RoundStats& stats, const metrics::PhaseClock& clock, const mpi::Comm& comm) {
+  metrics::RunInfo run;
+  run.command = "extract";
+  run.device = setup.encoder->device();
+  run.threads_per_rank = setup.threads;
+  run.languages = static_cast<std::int64_t>(setup.corpus->languages().size());
+  run.sentences = summary.sentences;
+  run.tokens = summary.tokens;
+  run.wall_seconds = summary.seconds;
+  run.phases = clock.phases();
+  metrics::RankMetrics mine;
+  mine.seconds = clock.seconds();
+  mine.busy_seconds = clock.seconds(phase::tokenize) + clock.seconds(phase::forward);
+  mine.finish_seconds = stats.my_finish_seconds;
+  mine.counters = {{"tokens", stats.my_tokens},
+                   {"sentences", stats.my_sentences},
+                   {"windows", stats.my_windows},
+                   {"bytes_written", stats.my_bytes}};
+  metrics::write_run_metrics(options.metrics, run, mine, comm);
 }
 
 }  // namespace
 
 ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm) {
-  const auto start = std::chrono::steady_clock::now();
-  const Setup setup = prepare(options, comm);
-  const Counts counts = count_tokens(setup, comm);
+  metrics::PhaseClock clock(extract_phases());
+  mpi::agree(comm, [&] { metrics::check_metrics_path(options.metrics); });
+  const Setup setup = clock.time(phase::load, [&] { return prepare(options, comm); });
+  const Counts counts = clock.time(phase::tokenize, [&] { return count_tokens(setup, comm); });
   ExtractSummary summary;
   summary.truncated = report_truncation(counts, setup, comm);
   const Plan plan = mpi::agree(comm, [&] { return make_plan(counts.tokens, options.plan); });
@@ -139,23 +156,24 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
               std::to_string(summary.tokens) + " tokens, " + std::to_string(plan.windows.size()) +
               " windows over " + std::to_string(comm.size()) + " ranks");
   }
-  const auto rounds_start = std::chrono::steady_clock::now();
+  const double rounds_start = clock.since_start();
   const SentenceTable table = make_sentence_table(setup, counts, plan);
-  const RoundStats stats = write_rounds(setup, plan, slices, table, options, comm);
-  summary.extract_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - rounds_start).count();
+  const RoundStats stats = write_rounds(setup, plan, slices, table, options, comm, clock);
+  summary.extract_seconds = clock.since_start() - rounds_start;
   summary.bytes_written = stats.bytes_written;
   summary.all_writes_collective = stats.all_collective;
   for (const RankSlice& s : slices) summary.ranks_without_work += s.first_window == s.end_window ? 1 : 0;
   summary.path = options.out;
-  log::debug("peak memory after the write rounds: " + std::to_string(peak_rss_bytes() >> 20) + " MiB");
-  mpi::on_root(comm, [&] {
-    FinalizeInput input{setup.corpus.get(), &setup.sample, setup.tokenizer.get(),
-                        run_attributes(options, setup, comm)};
-    finalize_output(setup.partial, options.out, input);
+  clock.time(phase::finalize, [&] {
+    mpi::on_root(comm, [&] {
+      FinalizeInput input{setup.corpus.get(), &setup.sample, setup.tokenizer.get(),
+                          run_attributes(options, setup, comm)};
+      finalize_output(setup.partial, options.out, input);
+    });
   });
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  summary.peak_rss_bytes = comm.allreduce_max(peak_rss_bytes());
+  summary.seconds = clock.since_start();
+  summary.peak_rss_bytes = comm.allreduce_max(metrics::peak_rss_bytes());
+  if (!options.metrics.empty()) write_metrics(options, setup, summary, stats, clock, comm);
   if (comm.is_root()) {
     log::info("extract: wrote " + options.out.string() + " in " +
               Progress::format_duration(summary.seconds) + " (" +

@@ -1,6 +1,7 @@
 #include "polyrep/extract/round_writer.hpp"
 
 #include "polyrep/core/error.hpp"
+#include "polyrep/metrics/phase_clock.hpp"
 #include "polyrep/extract/progress.hpp"
 #include "polyrep/extract/sentence_source.hpp"
 #include "polyrep/extract/setup.hpp"
@@ -54,13 +55,21 @@ OutputLayout make_layout(const Setup& setup, const Plan& plan, const ExtractOpti
 
 }  // namespace
 
+const std::vector<std::string>& extract_phases() {
+  static const std::vector<std::string> names{"load", "tokenize", "forward", "wait", "write", "finalize"};
+  return names;
+}
+
 RoundStats write_rounds(const Setup& setup, const Plan& plan, const std::vector<RankSlice>& slices,
                         const SentenceTable& table, const ExtractOptions& options,
-                        const mpi::Comm& comm) {
+                        const mpi::Comm& comm, metrics::PhaseClock& clock) {
   const RankSlice& mine = slices.at(static_cast<std::size_t>(comm.rank()));
   const OutputLayout layout = make_layout(setup, plan, options);
-  ParallelOutput out = mpi::agree(comm, [&] { return ParallelOutput(setup.partial, comm, layout); });
-  out.write_sentences(comm.is_root() ? &table : nullptr);
+  ParallelOutput out = clock.time(phase::write, [&] {
+    ParallelOutput file = mpi::agree(comm, [&] { return ParallelOutput(setup.partial, comm, layout); });
+    file.write_sentences(comm.is_root() ? &table : nullptr);
+    return file;
+  });
 
   RoundStats stats;
   stats.rounds = comm.allreduce_max(mine.end_window - mine.first_window);
@@ -68,27 +77,32 @@ RoundStats write_rounds(const Setup& setup, const Plan& plan, const std::vector<
                                              setup.tokenizer->pad_id()});
   SentenceSource source(*setup.corpus, setup.sample, mine.first_sentence);
   Progress progress("extract", layout.sentences, layout.tokens, options.progress_seconds, comm.is_root());
-  std::int64_t sentences_done = 0;
-  std::int64_t tokens_done = 0;
   std::vector<std::vector<std::int32_t>> ids;
   for (std::int64_t round = 0; round < stats.rounds; ++round) {
     const std::int64_t w = mine.first_window + round;
     if (w < mine.end_window) {
       const Window& window = plan.windows[static_cast<std::size_t>(w)];
-      WindowRows rows = tokenize_window(window, plan, source, setup, ids);
-      const WindowOutput states = runner.run(window, ids);
+      WindowRows rows = clock.time(phase::tokenize, [&] { return tokenize_window(window, plan, source, setup, ids); });
+      const WindowOutput states = clock.time(phase::forward, [&] { return runner.run(window, ids); });
       rows.states = &states;
-      out.write_window(&rows);
-      sentences_done += window.end_sentence - window.first_sentence;
-      tokens_done += window.end_token - window.first_token;
+      // The write is collective anyway; the barrier only moves the wait for slower ranks out of
+      // the write's time, so that "wait" shows load imbalance and "write" the I/O.
+      clock.time(phase::wait, [&] { comm.barrier(); });
+      clock.time(phase::write, [&] { out.write_window(&rows); });
+      stats.my_windows += 1;
+      stats.my_sentences += window.end_sentence - window.first_sentence;
+      stats.my_tokens += window.end_token - window.first_token;
+      stats.my_finish_seconds = clock.since_start();
     } else {
-      out.write_window(nullptr);
+      clock.time(phase::wait, [&] { comm.barrier(); });
+      clock.time(phase::write, [&] { out.write_window(nullptr); });
     }
-    progress.update(comm.allreduce_sum(sentences_done), comm.allreduce_sum(tokens_done));
+    progress.update(comm.allreduce_sum(stats.my_sentences), comm.allreduce_sum(stats.my_tokens));
   }
-  out.close();
-  progress.finish(comm.allreduce_sum(sentences_done), comm.allreduce_sum(tokens_done));
-  stats.bytes_written = comm.allreduce_sum(out.bytes_written());
+  clock.time(phase::write, [&] { out.close(); });
+  progress.finish(comm.allreduce_sum(stats.my_sentences), comm.allreduce_sum(stats.my_tokens));
+  stats.my_bytes = out.bytes_written();
+  stats.bytes_written = comm.allreduce_sum(stats.my_bytes);
   stats.all_collective = !comm.allreduce_or(!out.all_writes_collective());
   return stats;
 }

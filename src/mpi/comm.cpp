@@ -144,6 +144,20 @@ std::vector<std::int64_t> Comm::allgatherv(const std::vector<std::int64_t>& mine
   return allgatherv_impl(*this, mine, MPI_INT64_T);
 }
 
+std::vector<std::string> Comm::allgather(const std::string& mine) const {
+  const std::vector<std::int64_t> sizes = allgather(static_cast<std::int64_t>(mine.size()));
+  std::vector<std::int32_t> bytes(mine.begin(), mine.end());
+  const std::vector<std::int32_t> all = allgatherv(bytes);
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  for (std::int64_t n : sizes) {
+    out.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at),
+                     all.begin() + static_cast<std::ptrdiff_t>(at + static_cast<std::size_t>(n)));
+    at += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
 void Comm::broadcast_bytes(void* data, std::size_t bytes, int root) const {
   char dummy = 0;
   check(MPI_Bcast(bytes == 0 ? &dummy : data, to_count(bytes, "MPI_Bcast"), MPI_BYTE, root, comm_),

@@ -27,6 +27,7 @@ struct ExtractOptions {
   int threads = 0;                      // intra-op threads per rank; 0 = cores / ranks on the node
   double progress_seconds = 10.0;       // rank 0 reports at most this often
   std::string command_line;             // recorded in the file
+  std::filesystem::path metrics;        // --metrics: per-rank phase times as JSON; empty = none
 };
 
 struct ExtractSummary {

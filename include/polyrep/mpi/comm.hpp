@@ -78,6 +78,8 @@ class Comm {
   /// Every rank's vector concatenated in rank order; ranks may contribute different sizes, 0 too.
   std::vector<std::int32_t> allgatherv(const std::vector<std::int32_t>& mine) const;
   std::vector<std::int64_t> allgatherv(const std::vector<std::int64_t>& mine) const;
+  /// Every rank's string, in rank order (small payloads: host names, per-rank metrics).
+  std::vector<std::string> allgather(const std::string& mine) const;
 
   /// Non-root ranks' values are replaced by root's (their sizes need not match beforehand).
   void broadcast(std::string& s, int root = 0) const;

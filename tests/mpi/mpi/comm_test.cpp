@@ -126,4 +126,14 @@ TEST(Environment, ReusesExistingInitAndMakesErrorsThrow) {
                polyrep::MpiError);
 }
 
+TEST(Comm, AllgatherOfStringsKeepsRankOrderAndEmptyParts) {
+  const mpi::Comm world = mpi::Comm::world();
+  const std::string mine = world.rank() == 1 ? std::string() : "rank" + std::to_string(world.rank()) + "\xc3\xa9";
+  const std::vector<std::string> all = world.allgather(mine);
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(world.size()));
+  for (int r = 0; r < world.size(); ++r) {
+    EXPECT_EQ(all[static_cast<std::size_t>(r)], r == 1 ? std::string() : "rank" + std::to_string(r) + "\xc3\xa9");
+  }
+}
+
 }  // namespace

@@ -1,0 +1,52 @@
+#pragma once
+/// Wall time per named phase of one rank's run (load, tokenize, forward, ...), for `--metrics`.
+/// Phases are indices into a fixed list so that the hot loop only adds doubles; `time()` wraps a
+/// piece of work and charges it to a phase even when it throws, and `since_start()` gives the
+/// moments (such as "this rank finished its last window") that are not durations of one phase.
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace polyrep::metrics {
+
+class PhaseClock {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  explicit PhaseClock(std::vector<std::string> phases);
+
+  const std::vector<std::string>& phases() const { return phases_; }
+  /// Seconds charged to each phase, aligned with phases().
+  const std::vector<double>& seconds() const { return seconds_; }
+  double seconds(std::size_t phase) const { return seconds_.at(phase); }
+  /// Seconds since construction.
+  double since_start() const;
+
+  /// std::out_of_range for a phase index outside phases().
+  void add(std::size_t phase, double seconds);
+
+  template <typename Fn>
+  decltype(auto) time(std::size_t phase, Fn&& fn) {
+    const Charge charge(*this, phase);
+    return std::forward<Fn>(fn)();
+  }
+
+ private:
+  struct Charge {  // adds the elapsed time on scope exit, exception or not
+    Charge(PhaseClock& owner_clock, std::size_t phase_index);
+    ~Charge();
+    Charge(const Charge&) = delete;
+    Charge& operator=(const Charge&) = delete;
+    PhaseClock& owner;
+    std::size_t phase;
+    clock::time_point start;
+  };
+
+  std::vector<std::string> phases_;
+  std::vector<double> seconds_;
+  clock::time_point start_;
+};
+
+}  // namespace polyrep::metrics

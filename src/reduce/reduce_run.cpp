@@ -1,0 +1,65 @@
+#include "polyrep/reduce/reduce_run.hpp"
+
+#include "polyrep/h5/dataset.hpp"
+#include "polyrep/metrics/phase_clock.hpp"
+#include "polyrep/metrics/run_metrics.hpp"
+#include "polyrep/mpi/agree.hpp"
+#include "polyrep/mpi/comm.hpp"
+#include "polyrep/reduce/results_file.hpp"
+#include "polyrep/reduce/token_types.hpp"
+
+namespace polyrep::reduce {
+namespace {
+
+namespace phase {
+inline constexpr std::size_t open = 0, pca = 1, token_types = 2, tsne = 3, commit = 4;
+}
+
+std::int64_t language_count(const ReduceFiles& files, const mpi::Comm& comm) {
+  return mpi::agree(comm, [&] {
+    return static_cast<std::int64_t>(h5::Dataset::open(files.source.id(), "/languages").dims().at(0));
+  });
+}
+
+void write_metrics(const ReduceOptions& options, const ReduceSummary& summary, std::int64_t languages,
+                   const metrics::PhaseClock& clock, double finish, const mpi::Comm& comm) {
+  metrics::RunInfo run;
+  run.command = "reduce";
+  run.threads_per_rank = options.tsne_options.tsne.threads;
+  run.languages = languages;
+  run.sentences = summary.pca.sentence_rows;
+  run.tokens = summary.pca.token_rows;
+  run.wall_seconds = summary.seconds;
+  run.phases = clock.phases();
+  metrics::RankMetrics mine;
+  mine.seconds = clock.seconds();
+  // PCA is collective throughout (its passes end in allreduces); the t-SNE jobs are this rank's own.
+  mine.busy_seconds = clock.seconds(phase::pca) + clock.seconds(phase::token_types) + clock.seconds(phase::tsne);
+  mine.finish_seconds = finish;
+  mine.counters = {{"tsne_jobs", summary.tsne.my_jobs}};
+  metrics::write_run_metrics(options.metrics, run, mine, comm);
+}
+
+}  // namespace
+
+ReduceSummary run_reduce(const ReduceOptions& options, const mpi::Comm& comm) {
+  metrics::PhaseClock clock({"open", "pca", "token_types", "tsne", "commit"});
+  mpi::agree(comm, [&] { metrics::check_metrics_path(options.metrics); });
+  ReduceSummary summary;
+  ReduceFiles files = clock.time(phase::open, [&] { return open_reduce_files(options.file, comm); });
+  const std::int64_t languages = options.metrics.empty() ? 0 : language_count(files, comm);
+  summary.pca = clock.time(phase::pca, [&] { return run_pca_job(files, comm, options.pca); });
+  if (options.token_types) {
+    clock.time(phase::token_types, [&] { run_token_types_job(files, comm, {options.pca.chunk_rows}); });
+  }
+  if (options.tsne) {
+    summary.tsne = clock.time(phase::tsne, [&] { return run_tsne_job(files, comm, options.tsne_options); });
+  }
+  const double finish = clock.since_start();
+  clock.time(phase::commit, [&] { commit_reduce_files(files, comm); });
+  summary.seconds = clock.since_start();
+  if (!options.metrics.empty()) write_metrics(options, summary, languages, clock, finish, comm);
+  return summary;
+}
+
+}  // namespace polyrep::reduce
