@@ -17,6 +17,7 @@
 #include "polyrep/extract/sentence_source.hpp"
 #include "polyrep/extract/setup.hpp"
 #include "polyrep/extract/window_runner.hpp"
+#include "polyrep/extract/work_estimate.hpp"
 #include "polyrep/metrics/phase_clock.hpp"
 #include "polyrep/metrics/run_metrics.hpp"
 #include "polyrep/model/encoder.hpp"
@@ -133,7 +134,8 @@ void write_metrics(const ExtractOptions& options, const Setup& setup, const Extr
   mine.counters = {{"tokens", stats.my_tokens},
                    {"sentences", stats.my_sentences},
                    {"windows", stats.my_windows},
-                   {"bytes_written", stats.my_bytes}};
+                   {"bytes_written", stats.my_bytes},
+                   {"planned_work", static_cast<std::int64_t>(stats.my_planned_work + 0.5)}};
   metrics::write_run_metrics(options.metrics, run, mine, comm);
 }
 
@@ -147,18 +149,27 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
   ExtractSummary summary;
   summary.truncated = report_truncation(counts, setup, comm);
   const Plan plan = mpi::agree(comm, [&] { return make_plan(counts.tokens, options.plan); });
-  const std::vector<RankSlice> slices = partition(plan, comm.size());
+  // Equal estimated forward work per rank, not equal tokens: languages differ in fertility, so
+  // equal tokens can mean very different sentence lengths, padding and attention cost.
+  const std::vector<double> work =
+      window_work(plan, work_model_for_hidden(setup.encoder->config().hidden_size));
+  const std::vector<RankSlice> slices = partition(plan, comm.size(), work);
+  const std::vector<double> planned = rank_work(slices, work);
   summary.sentences = setup.total_sentences();
   summary.tokens = plan.total_tokens();
   if (comm.is_root()) {
+    char balance[64];
+    std::snprintf(balance, sizeof balance, "%.1f%%", 100.0 * imbalance(planned));
     log::info("extract: " + std::to_string(summary.sentences) + " sentences in " +
               std::to_string(setup.corpus->languages().size()) + " languages, " +
               std::to_string(summary.tokens) + " tokens, " + std::to_string(plan.windows.size()) +
-              " windows over " + std::to_string(comm.size()) + " ranks");
+              " windows over " + std::to_string(comm.size()) + " ranks (estimated work of the " +
+              "busiest rank " + balance + " above the mean)");
   }
   const double rounds_start = clock.since_start();
   const SentenceTable table = make_sentence_table(setup, counts, plan);
-  const RoundStats stats = write_rounds(setup, plan, slices, table, options, comm, clock);
+  RoundStats stats = write_rounds(setup, plan, slices, table, options, comm, clock);
+  stats.my_planned_work = planned.at(static_cast<std::size_t>(comm.rank()));
   summary.extract_seconds = clock.since_start() - rounds_start;
   summary.bytes_written = stats.bytes_written;
   summary.all_writes_collective = stats.all_collective;

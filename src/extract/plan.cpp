@@ -1,6 +1,7 @@
 #include "polyrep/extract/plan.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -91,25 +92,35 @@ Plan make_plan(const std::vector<std::int32_t>& token_counts, const PlanOptions&
 }
 
 std::vector<RankSlice> partition(const Plan& plan, int nranks) {
+  std::vector<double> tokens;
+  tokens.reserve(plan.windows.size());
+  for (const Window& window : plan.windows) tokens.push_back(static_cast<double>(window.end_token - window.first_token));
+  return partition(plan, nranks, tokens);
+}
+
+std::vector<RankSlice> partition(const Plan& plan, int nranks, const std::vector<double>& window_weights) {
   if (nranks < 1) throw std::invalid_argument("partition: nranks must be >= 1");
-  // prefix[b] = tokens before window b; boundaries are window indices 0..W.
-  std::vector<std::int64_t> prefix;
+  if (window_weights.size() != plan.windows.size())
+    throw std::invalid_argument("partition: " + std::to_string(window_weights.size()) + " weights for " +
+                                std::to_string(plan.windows.size()) + " windows");
+  // prefix[b] = weight before window b; boundaries are window indices 0..W. Integer-valued weights
+  // (token counts) stay exact in double up to 2^53, so token partitions have exact ties.
+  std::vector<double> prefix{0.0};
   prefix.reserve(plan.windows.size() + 1);
-  for (const Window& window : plan.windows) prefix.push_back(window.first_token);
-  prefix.push_back(plan.total_tokens());
-  const std::int64_t total = plan.total_tokens();
-  const auto distance = [&](std::size_t b, std::int64_t r) {  // |prefix*nranks - r*total|, exact
-    const std::int64_t d = prefix[b] * nranks - r * total;
-    return d < 0 ? -d : d;
-  };
+  for (double w : window_weights) {
+    if (!(w >= 0)) throw std::invalid_argument("partition: negative or NaN window weight");
+    prefix.push_back(prefix.back() + w);
+  }
+  const double total = prefix.back();
+  const auto distance = [&](std::size_t b, int r) { return std::abs(prefix[b] * nranks - r * total); };
   std::vector<std::size_t> bounds{0};
   for (int r = 1; r < nranks; ++r) {
     const std::size_t prev = bounds.back();
     const auto above = std::find_if(prefix.begin() + static_cast<std::ptrdiff_t>(prev), prefix.end(),
-                                    [&](std::int64_t p) { return p * nranks >= r * total; });
+                                    [&](double p) { return p * nranks >= r * total; });
     std::size_t best = static_cast<std::size_t>(above - prefix.begin());
     if (best > prev) {
-      // Earliest boundary with the value just below the ideal (zero-token windows make plateaus).
+      // Earliest boundary with the value just below the ideal (zero-weight windows make plateaus).
       const auto below = std::lower_bound(prefix.begin() + static_cast<std::ptrdiff_t>(prev),
                                           prefix.begin() + static_cast<std::ptrdiff_t>(best), prefix[best - 1]);
       const auto candidate = static_cast<std::size_t>(below - prefix.begin());

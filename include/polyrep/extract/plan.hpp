@@ -60,6 +60,12 @@ struct RankSlice {  // contiguous in canonical order
 /// fewer windows than ranks. std::invalid_argument when nranks < 1.
 std::vector<RankSlice> partition(const Plan& plan, int nranks);
 
+/// The same with any non-negative weight per window (e.g. estimated forward cost, see
+/// work_estimate.hpp) in place of its token count: boundary r is the window boundary whose weight
+/// prefix is closest to r * total / nranks. std::invalid_argument for a weight count that differs
+/// from the window count, or a negative/NaN weight.
+std::vector<RankSlice> partition(const Plan& plan, int nranks, const std::vector<double>& window_weights);
+
 /// Equal split of n items over nranks (for the counting phase): [begin, end) of rank r; the first
 /// n % nranks ranks get one more.
 std::pair<std::int64_t, std::int64_t> even_share(std::int64_t n, int nranks, int rank);

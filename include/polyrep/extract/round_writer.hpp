@@ -37,6 +37,7 @@ struct RoundStats {
   // This rank's own share, for --metrics.
   std::int64_t my_windows = 0, my_sentences = 0, my_tokens = 0, my_bytes = 0;
   double my_finish_seconds = 0;     // clock time when this rank's last own window was written
+  double my_planned_work = 0;       // estimated forward work of its windows (work_estimate.hpp)
 };
 
 /// Charges tokenizing, forward passes, waiting and writing to `clock`.
