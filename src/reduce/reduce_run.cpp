@@ -7,6 +7,7 @@
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/reduce/results_file.hpp"
 #include "polyrep/reduce/token_types.hpp"
+#include "polyrep/reduce/tsne.hpp"
 
 namespace polyrep::reduce {
 namespace {
@@ -44,7 +45,12 @@ void write_metrics(const ReduceOptions& options, const ReduceSummary& summary, s
 
 ReduceSummary run_reduce(const ReduceOptions& options, const mpi::Comm& comm) {
   metrics::PhaseClock clock({"open", "pca", "token_types", "tsne", "commit"});
-  mpi::agree(comm, [&] { metrics::check_metrics_path(options.metrics); });
+  mpi::agree(comm, [&] {
+    metrics::check_metrics_path(options.metrics);
+    // Bad t-SNE flags are refused before the PCA runs, not after it (the point count is not
+    // known yet; each job checks perplexity against its own again).
+    if (options.tsne) validate_tsne_options(options.tsne_options.tsne, std::ptrdiff_t{1} << 40);
+  });
   ReduceSummary summary;
   ReduceFiles files = clock.time(phase::open, [&] { return open_reduce_files(options.file, comm); });
   const std::int64_t languages = options.metrics.empty() ? 0 : language_count(files, comm);
