@@ -25,6 +25,8 @@ Usage: tools/scaling.sh [OPTIONS]
   --reduce-args "..."  reduce flags (default "--pca 20 --tsne --iterations 300 --tsne-max-points 2000";
                        "none" skips reduce)
   --hostfile FILE      spread the ranks over the nodes of this Open MPI hostfile (R must divide by them)
+  --launcher-arg WORD  one more word for jobs/mpirun/run.sh and so for mpirun (repeat it), e.g.
+                       --launcher-arg --mca --launcher-arg btl_tcp_if_include --launcher-arg eth0
   --out DIR            results (default: out/scaling); extraction files are deleted after each run
                        unless --keep
   --repeat N           run each point N times (the report keeps the last; default 1)
@@ -36,7 +38,7 @@ model="$root/tests/data/models/tiny-bert" corpus="$root/tests/data/flores200" sp
 cores=$(nproc)
 ranks="" langs="8 32 all" weak=8 sample=20 threads=1 seed=0 extract_args=""
 reduce_args="--pca 20 --tsne --iterations 300 --tsne-max-points 2000" hostfile="" out="$root/out/scaling"
-repeat=1 keep=0
+repeat=1 keep=0 launcher_args=()
 die() { echo "scaling.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -49,6 +51,7 @@ while [ $# -gt 0 ]; do
     --langs) langs=$2 ;; --weak) weak=$2 ;; --sample) sample=$2 ;; --threads) threads=$2 ;;
     --seed) seed=$2 ;; --extract-args) extract_args=$2 ;; --reduce-args) reduce_args=$2 ;;
     --hostfile) hostfile=$2 ;; --out) out=$2 ;; --repeat) repeat=$2 ;;
+    --launcher-arg) launcher_args+=("$2") ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift 2
@@ -101,6 +104,7 @@ mapfile -t points < <(printf '%s\n' "${points[@]}" | sort -t: -k1,1n -k2,2n -u)
 mkdir -p "$out/metrics" "$out/logs" "$out/runs"
 launcher=(bash "$root/jobs/mpirun/run.sh")
 [ -n "$hostfile" ] && launcher+=(--hostfile "$hostfile")
+launcher+=("${launcher_args[@]}")
 echo "scaling: $(basename "$model") on $corpus ($n_all languages), sample $sample, threads/rank $threads, cores here $cores"
 echo "scaling: ${#points[@]} points (ranks:languages): ${points[*]}"
 for point in "${points[@]}"; do

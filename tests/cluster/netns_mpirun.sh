@@ -8,7 +8,8 @@
 # Checks: a placement run (--exec) puts 2 ranks on each node, in that node's namespace, with the
 # threads run.sh computed; then run.sh --pipeline (extract, then reduce --pca --tsne) writes a
 # complete file from 6 ranks whose data equal a single-process extraction; every node received
-# traffic on its interface; nothing is left running in the namespaces afterwards.
+# traffic on its interface; tools/scaling.sh runs its grid across the nodes (its table says 3
+# hosts); nothing is left running in the namespaces afterwards.
 #
 # Usage: netns_mpirun.sh [POLYREP]. Needs root and `ip netns` (exit 77 otherwise).
 set -euo pipefail
@@ -79,6 +80,22 @@ cl_ok "every node exchanged data over its veth (TCP only, no shared memory betwe
 cl_reference "${input[@]}"
 cl_check_file "$CL_TMP/cluster.h5" 6
 cl_check_reduce "$CL_TMP/cluster.h5" "${reduce[@]:0:2}"
+
+# 3. A scaling experiment over the 3 nodes: tools/scaling.sh at 3 and 6 ranks (1 and 2 per node)
+# through the same launcher; every rank's metrics name its host, so the table shows 3 hosts.
+mca=(--mca plm_rsh_agent "$here/netns_agent.sh $NC_MAP" --mca btl tcp,self --mca btl_tcp_if_include "$NC_NET"
+     --mca oob_tcp_if_include "$NC_NET" --mca mpi_yield_when_idle 1)
+scaling=(--hostfile "$hostfile" --ranks "3 6" --langs 6 --weak 0 --sample 4 --reduce-args "--pca 5"
+         --out "$CL_TMP/scaling")
+for word in "${mca[@]}"; do scaling+=(--launcher-arg "$word"); done
+t1=$SECONDS
+nc_run head env POLYREP="$CL_POLYREP" timeout -k 10 240 bash "$CL_ROOT/tools/scaling.sh" "${scaling[@]}" \
+  > "$CL_TMP/scaling.log" 2>&1 || { cl_show_log "$CL_TMP/scaling.log" 60; cl_fail "tools/scaling.sh over the nodes failed"; }
+hosts=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } { print $col["ranks"] "x" $col["hosts"] }' \
+  "$CL_TMP/scaling/scaling.csv" | tr '\n' ' ')
+[ "$hosts" = "3x3 6x3 " ] || { cl_show_log "$CL_TMP/scaling.log"; cl_fail "scaling.csv ranks x hosts: '$hosts' (want 3x3 6x3)"; }
+cl_ok "tools/scaling.sh over 3 nodes in $((SECONDS - t1)) s: scaling.csv rows at 3 and 6 ranks each ran on 3 hosts"
+grep '^|' "$CL_TMP/scaling.log" | sed 's/^/    /'
 
 left=$(nc_live_pids | tr '\n' ' ')
 [ -z "$left" ] || { ps -o pid,args -p ${left// /,} || true; cl_fail "processes left in the namespaces: $left"; }
