@@ -85,6 +85,10 @@ void add_run_flags(CLI::App* app, ExtractFlags& f) {
   app->add_option("--threads", o.threads, "Intra-op threads per rank (0 = cores / ranks on the node)")
       ->capture_default_str();
   app->add_option("--progress", o.progress_seconds, "Seconds between progress lines on rank 0")->capture_default_str();
+  app->add_option("--overlap", o.overlap,
+                  "Write each window on a second thread while the next is computed (auto: on when the "
+                  "forward runs on a GPU and the CPU would idle; needs MPI_THREAD_SERIALIZED)")
+      ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();
   app->add_option("--metrics", o.metrics,
                   "Write per-rank phase times, counters and peak memory as JSON (for scaling studies)");
   app->add_flag("-q,--quiet", f.quiet, "Only warnings and errors");

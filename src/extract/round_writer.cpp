@@ -1,6 +1,14 @@
 #include "polyrep/extract/round_writer.hpp"
 
+#include <mpi.h>
+
+#include <chrono>
+#include <memory>
+
 #include "polyrep/core/error.hpp"
+#include "polyrep/core/log.hpp"
+#include "polyrep/extract/write_behind.hpp"
+#include "polyrep/mpi/environment.hpp"
 #include "polyrep/metrics/phase_clock.hpp"
 #include "polyrep/extract/progress.hpp"
 #include "polyrep/extract/sentence_source.hpp"
@@ -42,6 +50,28 @@ WindowRows tokenize_window(const Window& window, const Plan& plan, SentenceSourc
   return rows;
 }
 
+struct WindowJob {  // one round's window, handed to the writer (empty for a rank without one)
+  WindowRows rows;
+  WindowOutput states;
+  bool has_window = false;
+  std::int64_t sentences = 0, tokens = 0;
+};
+
+// On a CPU the writer thread competes with the compute threads for the same cores (measured: no
+// gain on 2 cores), so `auto` overlaps only when the forward runs on a GPU.
+bool use_overlap(const ExtractOptions& options, const Setup& setup, const mpi::Comm& comm) {
+  if (options.overlap == "off") return false;
+  if (options.overlap == "auto" && setup.encoder->device() == "cpu") return false;
+  if (options.overlap != "on" && options.overlap != "auto") {
+    throw UsageError("--overlap: expected auto, on or off, got '" + options.overlap + "'");
+  }
+  if (mpi::query_thread_level() >= MPI_THREAD_SERIALIZED) return true;
+  if (comm.is_root()) {
+    log::warn("MPI grants no MPI_THREAD_SERIALIZED: windows are computed and written in turn");
+  }
+  return false;
+}
+
 OutputLayout make_layout(const Setup& setup, const Plan& plan, const ExtractOptions& options) {
   OutputLayout layout;
   layout.sentences = setup.total_sentences();
@@ -73,32 +103,51 @@ RoundStats write_rounds(const Setup& setup, const Plan& plan, const std::vector<
 
   RoundStats stats;
   stats.rounds = comm.allreduce_max(mine.end_window - mine.first_window);
+  const bool overlap = use_overlap(options, setup, comm);
   const WindowRunner runner(*setup.encoder, {setup.layers, setup.poolings, layout.float16,
                                              setup.tokenizer->pad_id()});
   SentenceSource source(*setup.corpus, setup.sample, mine.first_sentence);
   Progress progress("extract", layout.sentences, layout.tokens, options.progress_seconds, comm.is_root());
   std::vector<std::vector<std::int32_t>> ids;
+  // Declared last: destroyed (cancelled and joined) before anything its tasks use.
+  WriteBehind behind(overlap);
   for (std::int64_t round = 0; round < stats.rounds; ++round) {
+    auto job = std::make_shared<WindowJob>();
     const std::int64_t w = mine.first_window + round;
     if (w < mine.end_window) {
       const Window& window = plan.windows[static_cast<std::size_t>(w)];
-      WindowRows rows = clock.time(phase::tokenize, [&] { return tokenize_window(window, plan, source, setup, ids); });
-      const WindowOutput states = clock.time(phase::forward, [&] { return runner.run(window, ids); });
-      rows.states = &states;
-      // The write is collective anyway; the barrier only moves the wait for slower ranks out of
-      // the write's time, so that "wait" shows load imbalance and "write" the I/O.
-      clock.time(phase::wait, [&] { comm.barrier(); });
-      clock.time(phase::write, [&] { out.write_window(&rows); });
-      stats.my_windows += 1;
-      stats.my_sentences += window.end_sentence - window.first_sentence;
-      stats.my_tokens += window.end_token - window.first_token;
-      stats.my_finish_seconds = clock.since_start();
-    } else {
-      clock.time(phase::wait, [&] { comm.barrier(); });
-      clock.time(phase::write, [&] { out.write_window(nullptr); });
+      job->rows = clock.time(phase::tokenize, [&] { return tokenize_window(window, plan, source, setup, ids); });
+      job->states = clock.time(phase::forward, [&] { return runner.run(window, ids); });
+      job->rows.states = &job->states;
+      job->has_window = true;
+      job->sentences = window.end_sentence - window.first_sentence;
+      job->tokens = window.end_token - window.first_token;
     }
-    progress.update(comm.allreduce_sum(stats.my_sentences), comm.allreduce_sum(stats.my_tokens));
+    auto task = [&, job] {
+      // Waiting for slower ranks before the collective write: asleep on the writer thread (the
+      // compute threads keep the cores), else charged to "wait" so that "write" is the I/O.
+      if (overlap) {
+        comm.barrier_polling([&] { return behind.cancelled(); }, std::chrono::microseconds(200));
+      } else {
+        clock.time(phase::wait, [&] { comm.barrier(); });
+      }
+      clock.time(phase::write, [&] { out.write_window(job->has_window ? &job->rows : nullptr); });
+      if (job->has_window) {
+        stats.my_windows += 1;
+        stats.my_sentences += job->sentences;
+        stats.my_tokens += job->tokens;
+        stats.my_finish_seconds = clock.since_start();
+      }
+      progress.update(comm.allreduce_sum(stats.my_sentences), comm.allreduce_sum(stats.my_tokens));
+    };
+    // With overlap, "wait" is the compute thread idling until the previous window is written.
+    if (overlap) {
+      clock.time(phase::wait, [&] { behind.run(std::move(task)); });
+    } else {
+      behind.run(std::move(task));
+    }
   }
+  clock.time(phase::wait, [&] { behind.finish(); });
   clock.time(phase::write, [&] { out.close(); });
   progress.finish(comm.allreduce_sum(stats.my_sentences), comm.allreduce_sum(stats.my_tokens));
   stats.my_bytes = out.bytes_written();

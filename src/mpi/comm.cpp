@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <string>
+#include <thread>
 
 #include "polyrep/core/error.hpp"
 
@@ -103,6 +104,18 @@ int Comm::size() const {
 }
 
 void Comm::barrier() const { check(MPI_Barrier(comm_), "MPI_Barrier"); }
+
+void Comm::barrier_polling(const std::function<bool()>& give_up, std::chrono::microseconds pause) const {
+  MPI_Request request = MPI_REQUEST_NULL;
+  check(MPI_Ibarrier(comm_, &request), "MPI_Ibarrier");
+  for (;;) {
+    int done = 0;
+    check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+    if (done) return;
+    if (give_up()) throw Error("stopped waiting for the other ranks (this rank failed)");
+    std::this_thread::sleep_for(pause);
+  }
+}
 
 std::int64_t Comm::allreduce_sum(std::int64_t v) const {
   return allreduce(comm_, v, MPI_INT64_T, MPI_SUM);

@@ -7,13 +7,19 @@
 
 namespace polyrep::mpi {
 
+int query_thread_level() {
+  int level = MPI_THREAD_SINGLE;
+  check(MPI_Query_thread(&level), "MPI_Query_thread");
+  return level;
+}
+
 Environment::Environment(int& argc, char**& argv) {
   int initialized = 0;
   check(MPI_Initialized(&initialized), "MPI_Initialized");
   if (initialized) {
     check(MPI_Query_thread(&provided_), "MPI_Query_thread");
   } else {
-    check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided_), "MPI_Init_thread");
+    check(MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided_), "MPI_Init_thread");
     owns_ = true;
   }
   // Default is MPI_ERRORS_ARE_FATAL, which aborts before check() could report anything.

@@ -26,6 +26,8 @@ struct ExtractOptions {
   std::string device = "auto";          // auto | cpu | cuda
   int threads = 0;                      // intra-op threads per rank; 0 = cores / ranks on the node
   double progress_seconds = 10.0;       // rank 0 reports at most this often
+  std::string overlap = "auto";         // write window k on a second thread while k+1 is computed:
+                                        // on | off | auto (on for cuda, where the CPU is idle)
   std::string command_line;             // recorded in the file
   std::filesystem::path metrics;        // --metrics: per-rank phase times as JSON; empty = none
 };

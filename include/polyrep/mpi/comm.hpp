@@ -8,7 +8,9 @@
 /// in the same order with matching arguments (same `root`).
 #include <mpi.h>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -38,6 +40,10 @@ class Comm {
   bool is_root() const { return rank() == 0; }
 
   void barrier() const;
+  /// A barrier that sleeps `pause` between tests of an MPI_Ibarrier instead of spinning inside
+  /// MPI, so that a thread waiting for other ranks leaves the cores to the threads computing.
+  /// Throws polyrep::Error when `give_up()` turns true first (the request is then abandoned).
+  void barrier_polling(const std::function<bool()>& give_up, std::chrono::microseconds pause) const;
 
   std::int64_t allreduce_sum(std::int64_t value) const;
   std::int64_t allreduce_max(std::int64_t value) const;
