@@ -59,6 +59,21 @@ struct WindowJob {  // one round's window, handed to the writer (empty for a ran
 
 // On a CPU the writer thread competes with the compute threads for the same cores (measured: no
 // gain on 2 cores), so `auto` overlaps only when the forward runs on a GPU.
+// Tokenizes and runs one window; its rows and states stay alive in the job until written.
+std::shared_ptr<WindowJob> compute_window(const Window& window, const Plan& plan, SentenceSource& source,
+                                          const Setup& setup, const WindowRunner& runner,
+                                          metrics::PhaseClock& clock) {
+  auto job = std::make_shared<WindowJob>();
+  std::vector<std::vector<std::int32_t>> ids;
+  job->rows = clock.time(phase::tokenize, [&] { return tokenize_window(window, plan, source, setup, ids); });
+  job->states = clock.time(phase::forward, [&] { return runner.run(window, ids); });
+  job->rows.states = &job->states;
+  job->has_window = true;
+  job->sentences = window.end_sentence - window.first_sentence;
+  job->tokens = window.end_token - window.first_token;
+  return job;
+}
+
 bool use_overlap(const ExtractOptions& options, const Setup& setup, const mpi::Comm& comm) {
   if (options.overlap == "off") return false;
   if (options.overlap == "auto" && setup.encoder->device() == "cpu") return false;
@@ -108,21 +123,12 @@ RoundStats write_rounds(const Setup& setup, const Plan& plan, const std::vector<
                                              setup.tokenizer->pad_id()});
   SentenceSource source(*setup.corpus, setup.sample, mine.first_sentence);
   Progress progress("extract", layout.sentences, layout.tokens, options.progress_seconds, comm.is_root());
-  std::vector<std::vector<std::int32_t>> ids;
   // Declared last: destroyed (cancelled and joined) before anything its tasks use.
   WriteBehind behind(overlap);
   for (std::int64_t round = 0; round < stats.rounds; ++round) {
-    auto job = std::make_shared<WindowJob>();
     const std::int64_t w = mine.first_window + round;
-    if (w < mine.end_window) {
-      const Window& window = plan.windows[static_cast<std::size_t>(w)];
-      job->rows = clock.time(phase::tokenize, [&] { return tokenize_window(window, plan, source, setup, ids); });
-      job->states = clock.time(phase::forward, [&] { return runner.run(window, ids); });
-      job->rows.states = &job->states;
-      job->has_window = true;
-      job->sentences = window.end_sentence - window.first_sentence;
-      job->tokens = window.end_token - window.first_token;
-    }
+    std::shared_ptr<WindowJob> job = std::make_shared<WindowJob>();
+    if (w < mine.end_window) job = compute_window(plan.windows[static_cast<std::size_t>(w)], plan, source, setup, runner, clock);
     auto task = [&, job] {
       // Waiting for slower ranks before the collective write: asleep on the writer thread (the
       // compute threads keep the cores), else charged to "wait" so that "write" is the I/O.

@@ -159,14 +159,12 @@ std::vector<std::int64_t> Comm::allgatherv(const std::vector<std::int64_t>& mine
 
 std::vector<std::string> Comm::allgather(const std::string& mine) const {
   const std::vector<std::int64_t> sizes = allgather(static_cast<std::int64_t>(mine.size()));
-  std::vector<std::int32_t> bytes(mine.begin(), mine.end());
-  const std::vector<std::int32_t> all = allgatherv(bytes);
+  const std::vector<char> all = allgatherv_impl(*this, std::vector<char>(mine.begin(), mine.end()), MPI_CHAR);
   std::vector<std::string> out;
-  std::size_t at = 0;
+  auto at = all.begin();
   for (std::int64_t n : sizes) {
-    out.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at),
-                     all.begin() + static_cast<std::ptrdiff_t>(at + static_cast<std::size_t>(n)));
-    at += static_cast<std::size_t>(n);
+    out.emplace_back(at, at + static_cast<std::ptrdiff_t>(n));
+    at += static_cast<std::ptrdiff_t>(n);
   }
   return out;
 }
