@@ -64,8 +64,8 @@ void add_io_flags(CLI::App* app, ExtractFlags& f) {
 
 void add_content_flags(CLI::App* app, ExtractFlags& f) {
   auto& o = f.options;
-  app->add_option("--dtype", o.dtype, "Storage type of the hidden states")
-      ->check(CLI::IsMember({"float32", "float16"}))->capture_default_str();
+  app->add_option("--dtype", o.dtype, "Storage type of the hidden states: float32 or float16")
+      ->transform(CLI::CheckedTransformer(extract::storage_type_names()))->default_str(to_string(o.dtype));
   app->add_option("--pooling", o.pooling, "Sentence vectors: comma list of mean, cls, first, last, max")
       ->capture_default_str();
   app->add_option("--layers", o.layers, "Hidden states to keep: all, or e.g. 0,6,12 (0 = embeddings, -1 = last)")
@@ -76,19 +76,26 @@ void add_content_flags(CLI::App* app, ExtractFlags& f) {
 
 void add_run_flags(CLI::App* app, ExtractFlags& f) {
   auto& o = f.options;
-  app->add_option("--batch-tokens", o.plan.batch_tokens, "Padded tokens per forward batch")->capture_default_str();
+  app->add_option("--batch-tokens", o.plan.batch_tokens,
+                  "Padded tokens per attention batch (0 = 1024 on a CPU, 8192 on a GPU); the dense "
+                  "layers run on each window's tokens packed without padding")->capture_default_str();
   app->add_option("--window-sentences", o.plan.window_sentences,
-                  "Sentences per write round (bounds memory per rank)")->capture_default_str();
-  app->add_option("--window-tokens", o.plan.window_tokens, "Tokens per write round")->capture_default_str();
-  app->add_option("--device", o.device, "Where the forward runs")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
-  app->add_option("--threads", o.threads, "Intra-op threads per rank (0 = cores / ranks on the node)")
+                  "Sentences per window at most (0 = no limit beyond --window-tokens)")->capture_default_str();
+  app->add_option("--window-tokens", o.plan.window_tokens,
+                  "Tokens per window, the unit of the forward, of a write round and of load balance; "
+                  "bounds memory per rank (0 = tokens/32 within 384..1024 on a CPU, 2048..16384 on a GPU)")
       ->capture_default_str();
+  app->add_option("--device", o.device, "Where the forward runs: auto, cpu or cuda")
+      ->transform(CLI::CheckedTransformer(model::device_request_names()))->default_str(model::to_string(o.device));
+  app->add_option("--threads", o.threads,
+                  "Intra-op threads per rank (0 = the cores this rank may run on, shared fairly with "
+                  "the node's other ranks)")->capture_default_str();
   app->add_option("--progress", o.progress_seconds, "Seconds between progress lines on rank 0")->capture_default_str();
   app->add_option("--overlap", o.overlap,
-                  "Write each window on a second thread while the next is computed (auto: on when the "
-                  "forward runs on a GPU and the CPU would idle; needs MPI_THREAD_SERIALIZED)")
-      ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();
+                  "Write each window on a second thread while the next is computed: auto, on or off "
+                  "(auto: on when the forward runs on a GPU and the CPU would idle; needs "
+                  "MPI_THREAD_SERIALIZED)")
+      ->transform(CLI::CheckedTransformer(extract::overlap_names()))->default_str(to_string(o.overlap));
   app->add_option("--metrics", o.metrics,
                   "Write per-rank phase times, counters and peak memory as JSON (for scaling studies)");
   app->add_flag("-q,--quiet", f.quiet, "Only warnings and errors");

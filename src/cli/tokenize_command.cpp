@@ -29,8 +29,10 @@ void print_line(const tokenizer::Tokenizer& tok, const std::string& text, const 
 }
 
 void run_tokenize(const TokenizeFlags& flags) {
-  const model::ModelConfig config = model::load_config(std::filesystem::path(flags.model_dir) / "config.json");
-  const auto tok = tokenizer::load_tokenizer(flags.model_dir, {config.model_type});
+  // Tokenizing needs no model: a directory with only tokenizer files (and perhaps a config.json
+  // naming just the model type) is enough.
+  const std::string model_type = model::read_model_type(std::filesystem::path(flags.model_dir) / "config.json");
+  const auto tok = tokenizer::load_tokenizer(flags.model_dir, {model_type});
   if (!flags.texts.empty()) {
     for (const std::string& text : flags.texts) print_line(*tok, text, flags);
     return;

@@ -4,7 +4,6 @@
 #include <ctime>
 #include <random>
 #include <cstdio>
-#include <thread>
 
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
@@ -23,6 +22,7 @@
 #include "polyrep/model/encoder.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
+#include "polyrep/mpi/placement.hpp"
 #include "polyrep/tokenizer/tokenizer.hpp"
 
 namespace polyrep::extract {
@@ -80,7 +80,7 @@ SentenceTable make_sentence_table(const Setup& setup, const Counts& counts, cons
 }
 
 std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup& setup,
-                                      const mpi::Comm& comm) {
+                                      const std::vector<std::int64_t>& threads, const mpi::Comm& comm) {
   std::time_t now = std::time(nullptr);
   char created[32];
   std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
@@ -100,7 +100,7 @@ std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup
           {"num_layers", std::int64_t{config.num_layers}},
           {"hidden_size", std::int64_t{config.hidden_size}},
           {"tokenizer", setup.tokenizer->kind()},
-          {"dtype", options.dtype},
+          {"dtype", to_string(options.dtype)},
           {"layers", layers},
           {"pooling", poolings},
           {"corpus", options.corpus.path.string()},
@@ -109,82 +109,98 @@ std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup
           {"seed", static_cast<std::int64_t>(options.seed)},
           {"sample_size", options.sample ? *options.sample : std::int64_t{-1}},
           {"max_tokens", static_cast<std::int64_t>(setup.max_tokens)},
-          {"device", setup.encoder->device()},
+          {"device", model::to_string(setup.encoder->device())},
           {"ranks", std::int64_t{comm.size()}},
+          // Float sums depend on the thread count (BLAS splits its work by it): files are
+          // byte-identical across rank counts at equal threads per rank, within 1e-5 otherwise.
+          {"threads_per_rank", threads},
           {"command_line", options.command_line},
           {"created", std::string(created)},
           {"run_id", std::string(run_id)}};
 }
 
 void write_metrics(const ExtractOptions& options, const Setup& setup, const ExtractSummary& summary,
-                   const RoundStats& stats, const metrics::PhaseClock& clock, const mpi::Comm& comm) {
+                   const RankCounts& mine, const metrics::PhaseClock& clock, const mpi::Comm& comm) {
   metrics::RunInfo run;
   run.command = "extract";
-  run.device = setup.encoder->device();
+  run.device = model::to_string(setup.encoder->device());
   run.threads_per_rank = setup.threads;
   run.languages = static_cast<std::int64_t>(setup.corpus->languages().size());
   run.sentences = summary.sentences;
   run.tokens = summary.tokens;
   run.wall_seconds = summary.seconds;
   run.phases = clock.phases();
-  metrics::RankMetrics mine;
-  mine.seconds = clock.seconds();
-  mine.busy_seconds = clock.seconds(phase::tokenize) + clock.seconds(phase::forward);
-  mine.finish_seconds = stats.my_finish_seconds;
-  mine.counters = {{"tokens", stats.my_tokens},
-                   {"sentences", stats.my_sentences},
-                   {"windows", stats.my_windows},
-                   {"bytes_written", stats.my_bytes},
-                   {"planned_work", static_cast<std::int64_t>(stats.my_planned_work + 0.5)}};
-  metrics::write_run_metrics(options.metrics, run, mine, comm);
+  metrics::RankMetrics rank;
+  rank.seconds = clock.seconds();
+  rank.busy_seconds = clock.seconds(phase::tokenize) + clock.seconds(phase::forward);
+  rank.finish_seconds = mine.finish_seconds;
+  rank.threads = setup.threads;
+  rank.cores = setup.placement.cores;
+  rank.cpus = mpi::format_cpu_list(setup.placement.cpus);
+  rank.counters = {{"tokens", mine.tokens},
+                   {"sentences", mine.sentences},
+                   {"windows", mine.windows},
+                   {"bytes_written", mine.bytes},
+                   {"planned_work", static_cast<std::int64_t>(mine.planned_work + 0.5)}};
+  metrics::write_run_metrics(options.metrics, run, rank, comm);
+}
+
+// The windows (sized for the job and device, never for the rank count) and each rank's share,
+// equal in estimated forward work rather than in tokens: languages differ in fertility, so equal
+// tokens can mean very different sentence lengths and attention cost.
+PlannedWork plan_work(const Setup& setup, const Counts& counts, const mpi::Comm& comm) {
+  PlannedWork work;
+  std::int64_t total = 0;
+  for (std::int32_t n : counts.tokens) total += n;
+  const PlanOptions sizes = resolve_plan_options(setup.plan, setup.encoder->device() == model::Device::cuda, total);
+  work.plan = mpi::agree(comm, [&] { return make_plan(counts.tokens, sizes); });
+  work.window_work = window_work(work.plan, work_model_for_hidden(setup.encoder->config().hidden_size));
+  work.slices = partition(work.plan, comm.size(), work.window_work);
+  work.table = make_sentence_table(setup, counts, work.plan);
+  if (comm.is_root()) {
+    char balance[64];
+    std::snprintf(balance, sizeof balance, "%.1f%%", 100.0 * imbalance(rank_work(work.slices, work.window_work)));
+    log::info("extract: " + std::to_string(setup.total_sentences()) + " sentences in " +
+              std::to_string(setup.corpus->languages().size()) + " languages, " + std::to_string(total) +
+              " tokens, " + std::to_string(work.plan.windows.size()) + " windows of up to " +
+              std::to_string(sizes.window_tokens) + " tokens over " + std::to_string(comm.size()) +
+              " ranks (estimated work of the busiest rank " + balance + " above the mean)");
+  }
+  return work;
 }
 
 }  // namespace
 
 ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm) {
   metrics::PhaseClock clock(extract_phases());
+  const metrics::ActiveClock active(clock);
   mpi::agree(comm, [&] { metrics::check_metrics_path(options.metrics); });
   const Setup setup = clock.time(phase::load, [&] { return prepare(options, comm); });
   const Counts counts = clock.time(phase::tokenize, [&] { return count_tokens(setup, comm); });
   ExtractSummary summary;
   summary.truncated = report_truncation(counts, setup, comm);
-  const Plan plan = mpi::agree(comm, [&] { return make_plan(counts.tokens, options.plan); });
-  // Equal estimated forward work per rank, not equal tokens: languages differ in fertility, so
-  // equal tokens can mean very different sentence lengths, padding and attention cost.
-  const std::vector<double> work =
-      window_work(plan, work_model_for_hidden(setup.encoder->config().hidden_size));
-  const std::vector<RankSlice> slices = partition(plan, comm.size(), work);
-  const std::vector<double> planned = rank_work(slices, work);
+  const PlannedWork work = plan_work(setup, counts, comm);
   summary.sentences = setup.total_sentences();
-  summary.tokens = plan.total_tokens();
-  if (comm.is_root()) {
-    char balance[64];
-    std::snprintf(balance, sizeof balance, "%.1f%%", 100.0 * imbalance(planned));
-    log::info("extract: " + std::to_string(summary.sentences) + " sentences in " +
-              std::to_string(setup.corpus->languages().size()) + " languages, " +
-              std::to_string(summary.tokens) + " tokens, " + std::to_string(plan.windows.size()) +
-              " windows over " + std::to_string(comm.size()) + " ranks (estimated work of the " +
-              "busiest rank " + balance + " above the mean)");
-  }
+  summary.tokens = work.plan.total_tokens();
   const double rounds_start = clock.since_start();
-  const SentenceTable table = make_sentence_table(setup, counts, plan);
-  RoundStats stats = write_rounds(setup, plan, slices, table, options, comm, clock);
-  stats.my_planned_work = planned.at(static_cast<std::size_t>(comm.rank()));
+  RoundStats stats = write_rounds(setup, work, comm);
+  stats.mine.planned_work = rank_work(work.slices, work.window_work).at(static_cast<std::size_t>(comm.rank()));
   summary.extract_seconds = clock.since_start() - rounds_start;
   summary.bytes_written = stats.bytes_written;
   summary.all_writes_collective = stats.all_collective;
-  for (const RankSlice& s : slices) summary.ranks_without_work += s.first_window == s.end_window ? 1 : 0;
+  for (const RankSlice& s : work.slices) summary.ranks_without_work += s.empty() ? 1 : 0;
   summary.path = options.out;
+  const std::vector<std::int64_t> threads = comm.allgatherv(std::vector<std::int64_t>{setup.threads});
   clock.time(phase::finalize, [&] {
     mpi::on_root(comm, [&] {
       FinalizeInput input{setup.corpus.get(), &setup.sample, setup.tokenizer.get(),
-                          run_attributes(options, setup, comm)};
+                          run_attributes(options, setup, threads, comm)};
       finalize_output(setup.partial, options.out, input);
     });
   });
   summary.seconds = clock.since_start();
   summary.peak_rss_bytes = comm.allreduce_max(metrics::peak_rss_bytes());
-  if (!options.metrics.empty()) write_metrics(options, setup, summary, stats, clock, comm);
+  if (!options.metrics.empty()) write_metrics(options, setup, summary, stats.mine, clock, comm);
   if (comm.is_root()) {
     log::info("extract: wrote " + options.out.string() + " in " +
               Progress::format_duration(summary.seconds) + " (" +

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -13,6 +14,10 @@ namespace {
 
 void require_positive(std::int64_t value, const char* flag) {
   if (value <= 0) throw UsageError(std::string(flag) + " must be positive (got " + std::to_string(value) + ")");
+}
+
+void require_non_negative(std::int64_t value, const char* flag) {
+  if (value < 0) throw UsageError(std::string(flag) + " must not be negative (got " + std::to_string(value) + ")");
 }
 
 std::vector<Batch> make_batches(const std::vector<std::int32_t>& counts, std::int64_t first,
@@ -59,13 +64,26 @@ RankSlice slice_between(const Plan& plan, std::int64_t first_window, std::int64_
 }  // namespace
 
 void validate(const PlanOptions& options) {
-  require_positive(options.batch_tokens, "--batch-tokens");
-  require_positive(options.window_sentences, "--window-sentences");
-  require_positive(options.window_tokens, "--window-tokens");
+  require_non_negative(options.batch_tokens, "--batch-tokens");
+  require_non_negative(options.window_sentences, "--window-sentences");
+  require_non_negative(options.window_tokens, "--window-tokens");
+}
+
+PlanOptions resolve_plan_options(PlanOptions given, bool gpu, std::int64_t total_tokens) {
+  validate(given);
+  if (given.batch_tokens == 0) given.batch_tokens = gpu ? 8192 : 1024;
+  if (given.window_sentences == 0) given.window_sentences = std::numeric_limits<std::int64_t>::max();
+  if (given.window_tokens == 0) {
+    const std::int64_t low = gpu ? 2048 : 384, high = gpu ? 16384 : 1024;
+    given.window_tokens = std::clamp<std::int64_t>(total_tokens / 32, low, high);
+  }
+  return given;
 }
 
 Plan make_plan(const std::vector<std::int32_t>& token_counts, const PlanOptions& options) {
-  validate(options);
+  require_positive(options.batch_tokens, "--batch-tokens");
+  require_positive(options.window_sentences, "--window-sentences");
+  require_positive(options.window_tokens, "--window-tokens");
   const auto n = static_cast<std::int64_t>(token_counts.size());
   Plan plan;
   plan.token_offset.assign(token_counts.size() + 1, 0);

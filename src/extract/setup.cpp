@@ -1,16 +1,20 @@
 #include "polyrep/extract/setup.hpp"
 
+#include <mpi.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <thread>
+#include <cmath>
+#include <cstdio>
 
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
 #include "polyrep/corpus/sample.hpp"
 #include "polyrep/extract/finalize.hpp"
+#include "polyrep/metrics/run_metrics.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
+#include "polyrep/mpi/environment.hpp"
 
 namespace polyrep::extract {
 namespace fs = std::filesystem;
@@ -36,10 +40,25 @@ void check_output_path(const fs::path& out, bool overwrite) {
   }
 }
 
-int default_threads(const mpi::Comm& comm) {
-  const mpi::Comm node = comm.split_shared();
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  return std::max(1, static_cast<int>(cores) / std::max(1, node.size()));
+int resolve_threads(int requested, const mpi::Placement& placement) {
+  return requested > 0 ? requested : placement.default_threads;
+}
+
+bool resolve_overlap(Overlap requested, model::Device device, bool spare_core, bool mpi_serialized) {
+  const bool automatic = device == model::Device::cuda || spare_core;
+  return mpi_serialized && (requested == Overlap::on || (requested == Overlap::automatic && automatic));
+}
+
+bool oversubscribed(const mpi::Placement& placement, int threads) {
+  return threads > std::max(1, static_cast<int>(std::floor(placement.cores + 1e-9)));
+}
+
+std::string placement_line(int rank, const std::string& host, const mpi::Placement& placement, int threads) {
+  char cores[32];
+  std::snprintf(cores, sizeof cores, "%.3g", placement.cores);
+  return "rank " + std::to_string(rank) + " on " + host + ": CPUs " + mpi::format_cpu_list(placement.cpus) +
+         " (" + cores + " core" + (placement.cores == 1.0 ? "" : "s") + " of its own), " +
+         std::to_string(threads) + " thread" + (threads == 1 ? "" : "s");
 }
 
 namespace {
@@ -68,25 +87,60 @@ void load_model(const ExtractOptions& options, Setup& setup) {
 
 }  // namespace
 
+namespace {
+
+// Every rank's placement on rank 0's log (the launchers' tests read it), and one warning naming
+// the ranks whose threads outnumber their cores, with the launch that fixes it.
+void report_placement(const Setup& setup, const mpi::Comm& comm) {
+  const bool crowded = oversubscribed(setup.placement, setup.threads);
+  const std::vector<std::string> lines =
+      comm.allgather(std::string(crowded ? "!" : " ") +
+                     placement_line(comm.rank(), metrics::host_name(), setup.placement, setup.threads));
+  if (!comm.is_root()) return;
+  std::string crowded_ranks;
+  for (std::size_t r = 0; r < lines.size(); ++r) {
+    (lines.size() <= 16 ? log::info : log::debug)("placement: " + lines[r].substr(1));
+    if (lines[r][0] == '!') crowded_ranks += (crowded_ranks.empty() ? "" : ",") + std::to_string(r);
+  }
+  if (lines.size() > 16) log::info("placement: " + lines[0].substr(1) + " (all ranks with -v)");
+  if (!crowded_ranks.empty()) {
+    const std::string t = std::to_string(setup.threads);
+    log::warn("rank(s) " + crowded_ranks + " run " + t + " threads on fewer cores of their own, so threads " +
+              "share cores; give each rank " + t + " cores: mpirun --map-by slot:PE=" + t +
+              " (Open MPI 4; slot:pe=" + t + " in 5), srun --cpus-per-task=" + t +
+              ", or mpirun --bind-to none; or lower --threads");
+  }
+}
+
+}  // namespace
+
 Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
   mpi::on_root(comm, [&] { check_output_path(options.out, options.overwrite); });
   Setup setup;
-  setup.threads = options.threads > 0 ? options.threads : default_threads(comm);
+  setup.placement = mpi::process_placement();
+  setup.threads = resolve_threads(options.threads, setup.placement);
+  setup.float16 = options.dtype == StorageType::float16;
+  setup.plan = options.plan;
+  setup.progress_seconds = options.progress_seconds;
   mpi::agree(comm, [&] {
-    if (options.dtype != "float32" && options.dtype != "float16") {
-      throw UsageError("--dtype: expected float32 or float16, got '" + options.dtype + "'");
-    }
+    validate(options.plan);
     load_model(options, setup);
     setup.corpus = std::make_unique<corpus::Corpus>(corpus::Corpus::open(options.corpus));
     setup.sample = corpus::sample_corpus(*setup.corpus, {options.sample, options.seed});
   });
+  const bool serialized = mpi::query_thread_level() >= MPI_THREAD_SERIALIZED;
+  const bool spare_core = setup.placement.cores >= setup.threads + 1;
+  setup.overlap = resolve_overlap(options.overlap, setup.encoder->device(), spare_core, serialized);
+  if (comm.is_root() && !serialized && options.overlap == Overlap::on) {
+    log::warn("MPI grants no MPI_THREAD_SERIALIZED: windows are computed and written in turn");
+  }
   setup.partial = partial_path(options.out);
+  report_placement(setup, comm);
   if (comm.is_root()) {
     const auto& config = setup.encoder->config();
     log::info("model " + config.model_type + " (" + std::to_string(config.num_layers) + " layers, hidden " +
-              std::to_string(config.hidden_size) + ") on " + setup.encoder->device() + ", " +
-              std::to_string(setup.threads) + " thread(s) per rank; " + setup.tokenizer->kind() +
-              " tokenizer");
+              std::to_string(config.hidden_size) + ") on " + model::to_string(setup.encoder->device()) +
+              "; " + setup.tokenizer->kind() + " tokenizer");
   }
   return setup;
 }

@@ -5,21 +5,27 @@
 #include <stdexcept>
 
 namespace polyrep::extract {
+namespace {
+// Fitted by tools/bench/calibrate_work.sh (see work_estimate.hpp).
+constexpr double kAttentionPerHidden = 1.6;
+constexpr double kWindowOverhead = 8.0;
+}  // namespace
 
 WorkModel work_model_for_hidden(std::int64_t hidden_size) {
   if (hidden_size <= 0) throw std::invalid_argument("work model: hidden size must be positive");
-  return WorkModel{6.0 * static_cast<double>(hidden_size)};
+  return WorkModel{kAttentionPerHidden * static_cast<double>(hidden_size), kWindowOverhead};
 }
 
 std::vector<double> window_work(const Plan& plan, const WorkModel& model) {
   std::vector<double> out;
   out.reserve(plan.windows.size());
   for (const Window& window : plan.windows) {
-    double cost = 0;
-    for (const Batch& batch : window.batches) {
-      const auto len = static_cast<double>(batch.max_len);
-      const double factor = model.attention_length > 0 ? 1.0 + len / model.attention_length : 1.0;
-      cost += static_cast<double>(batch.sentences.size()) * len * factor;
+    double cost = static_cast<double>(window.end_token - window.first_token) + model.window_overhead;
+    if (model.attention_length > 0) {
+      for (const Batch& batch : window.batches) {
+        const auto len = static_cast<double>(batch.max_len);
+        cost += static_cast<double>(batch.sentences.size()) * len * len / model.attention_length;
+      }
     }
     out.push_back(cost);
   }

@@ -2,7 +2,7 @@
 
 namespace polyrep::extract {
 
-WriteBehind::WriteBehind(bool enabled) : enabled_(enabled) {
+WriteBehind::WriteBehind(bool enabled, std::size_t depth) : enabled_(enabled), depth_(depth < 1 ? 1 : depth) {
   if (enabled_) thread_ = std::thread([this] { loop(); });
 }
 
@@ -25,10 +25,10 @@ bool WriteBehind::cancelled() const {
 void WriteBehind::loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    changed_.wait(lock, [this] { return (busy_ && next_) || stopping_; });
-    if (!next_ || cancelled_) return;  // stopping, or the owner is unwinding: start nothing new
-    std::function<void()> task = std::move(next_);
-    next_ = nullptr;
+    changed_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+    if (queue_.empty() || cancelled_) return;  // stopping, or the owner is unwinding: start nothing new
+    std::function<void()> task = std::move(queue_.front());
+    queue_.pop_front();
     lock.unlock();
     std::exception_ptr error;
     try {
@@ -39,13 +39,13 @@ void WriteBehind::loop() {
     task = nullptr;  // release the window's memory before saying we are idle
     lock.lock();
     if (error && !error_) error_ = error;
-    busy_ = false;
+    --pending_;
     changed_.notify_all();
   }
 }
 
 void WriteBehind::wait_idle(std::unique_lock<std::mutex>& lock) {
-  changed_.wait(lock, [this] { return !busy_; });
+  changed_.wait(lock, [this] { return pending_ == 0; });
 }
 
 void WriteBehind::rethrow_pending() {
@@ -62,10 +62,10 @@ void WriteBehind::run(std::function<void()> task) {
     return;
   }
   std::unique_lock<std::mutex> lock(mutex_);
-  wait_idle(lock);
+  changed_.wait(lock, [this] { return pending_ < depth_; });
   rethrow_pending();
-  next_ = std::move(task);
-  busy_ = true;
+  queue_.push_back(std::move(task));
+  ++pending_;
   changed_.notify_all();
 }
 

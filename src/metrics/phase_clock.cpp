@@ -1,5 +1,6 @@
 #include "polyrep/metrics/phase_clock.hpp"
 
+#include <atomic>
 #include <stdexcept>
 
 namespace polyrep::metrics {
@@ -16,6 +17,7 @@ void PhaseClock::add(std::size_t phase, double seconds) {
     throw std::out_of_range("PhaseClock: phase " + std::to_string(phase) + " of " +
                             std::to_string(seconds_.size()));
   }
+  const std::lock_guard<std::mutex> lock(mutex_);
   seconds_[phase] += seconds;
 }
 
@@ -25,7 +27,26 @@ PhaseClock::Charge::Charge(PhaseClock& owner_clock, std::size_t phase_index)
 }
 
 PhaseClock::Charge::~Charge() {
-  owner.seconds_[phase] += std::chrono::duration<double>(clock::now() - start).count();
+  owner.add(phase, std::chrono::duration<double>(clock::now() - start).count());
+}
+
+namespace {
+std::atomic<PhaseClock*> active{nullptr};
+}
+
+PhaseClock* active_clock() { return active.load(); }
+
+ActiveClock::ActiveClock(PhaseClock& clock) : previous_(active.exchange(&clock)) {}
+
+ActiveClock::~ActiveClock() { active.store(previous_); }
+
+ScopedPhase::ScopedPhase(std::size_t phase)
+    : clock_(active.load()), phase_(phase), start_(PhaseClock::clock::now()) {
+  if (clock_ != nullptr && phase_ >= clock_->phases().size()) clock_->add(phase_, 0.0);  // throws
+}
+
+ScopedPhase::~ScopedPhase() {
+  if (clock_ != nullptr) clock_->add(phase_, std::chrono::duration<double>(PhaseClock::clock::now() - start_).count());
 }
 
 }  // namespace polyrep::metrics

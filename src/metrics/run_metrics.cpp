@@ -19,12 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string host_name() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
-}
-
 void write_file(const std::filesystem::path& out, const std::string& text) {
   const std::filesystem::path tmp = out.string() + ".tmp";
   {
@@ -46,6 +40,12 @@ void write_file(const std::filesystem::path& out, const std::string& text) {
 
 }  // namespace
 
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
 std::int64_t peak_rss_bytes() {
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
@@ -65,6 +65,11 @@ std::string rank_metrics_json(int rank, const std::string& host, const RankMetri
               {"seconds", seconds},
               {"busy_seconds", mine.busy_seconds},
               {"finish_seconds", mine.finish_seconds}};
+  if (mine.threads > 0) {
+    doc["threads"] = mine.threads;
+    doc["cores"] = mine.cores;
+    doc["cpus"] = mine.cpus;
+  }
   for (const auto& [name, value] : mine.counters) doc[name] = value;
   return doc.dump();
 }

@@ -10,17 +10,23 @@
 namespace polyrep::model::arch {
 namespace {
 
+/// query, key and value of one layer as a single [3H, H] projection.
+Linear fused_qkv(const WeightStore& s, const std::string& scope, const ModelConfig& c) {
+  const Linear query(s, scope + ".query", c.hidden_size, c.hidden_size);
+  const Linear key(s, scope + ".key", c.hidden_size, c.hidden_size);
+  const Linear value(s, scope + ".value", c.hidden_size, c.hidden_size);
+  return fuse({&query, &key, &value});
+}
+
 /// One post-LN encoder layer (HF BertLayer / XLMRobertaLayer), weights named as in the checkpoint.
 struct BertLayer {
-  Linear query, key, value, attention_output;
+  Linear qkv, attention_output;
   LayerNorm attention_norm;
   Linear intermediate, output;
   LayerNorm output_norm;
 
   BertLayer(const WeightStore& s, const std::string& scope, const ModelConfig& c)
-      : query(s, scope + ".attention.self.query", c.hidden_size, c.hidden_size),
-        key(s, scope + ".attention.self.key", c.hidden_size, c.hidden_size),
-        value(s, scope + ".attention.self.value", c.hidden_size, c.hidden_size),
+      : qkv(fused_qkv(s, scope + ".attention.self", c)),
         attention_output(s, scope + ".attention.output.dense", c.hidden_size, c.hidden_size),
         attention_norm(s, scope + ".attention.output.LayerNorm", c.hidden_size, c.layer_norm_eps),
         intermediate(s, scope + ".intermediate.dense", c.intermediate_size, c.hidden_size),
@@ -28,7 +34,7 @@ struct BertLayer {
         output_norm(s, scope + ".output.LayerNorm", c.hidden_size, c.layer_norm_eps) {}
 
   void to(const at::Device& d) {
-    for (Linear* l : {&query, &key, &value, &attention_output, &intermediate, &output}) l->to(d);
+    for (Linear* l : {&qkv, &attention_output, &intermediate, &output}) l->to(d);
     attention_norm.to(d);
     output_norm.to(d);
   }
@@ -50,55 +56,40 @@ class BertEncoder final : public Encoder {
   }
 
   const ModelConfig& config() const override { return config_; }
-  std::string device() const override { return device_.is_cuda() ? "cuda" : "cpu"; }
+  Device device() const override { return device_.is_cuda() ? Device::cuda : Device::cpu; }
 
-  std::vector<at::Tensor> forward(const at::Tensor& input_ids,
-                                  const at::Tensor& attention_mask) const override {
-    check_inputs(config_, input_ids, attention_mask);
+  std::vector<at::Tensor> forward_packed(const PackedInput& input) const override {
+    check_packed_ids(config_, input);
     c10::InferenceMode guard;
-    const at::Tensor ids = input_ids.to(device_);
-    const at::Tensor mask = attention_mask.to(device_);
-    // HF get_extended_attention_mask: (1 - mask) * finfo.min, broadcast over heads and queries.
-    const at::Tensor additive =
-        (1.0 - mask.to(at::kFloat)).mul(kMaskValue).view({mask.size(0), 1, 1, mask.size(1)});
-    std::vector<at::Tensor> states{embed(ids, mask)};
-    for (const auto& layer : layers_) states.push_back(layer_forward(layer, states.back(), additive));
+    const AttentionLayout layout(input, /*causal=*/false, device_);
+    std::vector<at::Tensor> states{embed(input)};
+    for (const auto& layer : layers_) states.push_back(layer_forward(layer, states.back(), layout));
     return states;
   }
 
  private:
-  at::Tensor embed(const at::Tensor& ids, const at::Tensor& mask) const {
-    at::Tensor positions;
-    if (config_.model_type == "xlm-roberta") {
-      // create_position_ids_from_input_ids: real tokens count from pad_token_id + 1, padding
-      // keeps pad_token_id. Derived from the mask, which equals ids != pad for right padding.
-      positions = at::cumsum(mask, 1) * mask + config_.pad_token_id;
-    } else {
-      positions = at::arange(ids.size(1), ids.options()).unsqueeze(0);
-    }
+  at::Tensor embed(const PackedInput& input) const {
+    at::Tensor positions = positions_in_sentence(input);
+    // XLM-R's create_position_ids_from_input_ids: real tokens count from pad_token_id + 1.
+    if (config_.model_type == "xlm-roberta") positions += config_.pad_token_id + 1;
     // Same summation order as HF: (word + token_type) + position; token_type_ids are all 0.
-    at::Tensor sum = word_(ids) + token_type_.weight[0];
-    sum = sum + position_(positions);
+    at::Tensor sum = word_(input.ids.to(device_)) + token_type_.weight[0];
+    sum = sum + position_(positions.to(device_));
     return embedding_norm_(sum);
   }
 
-  at::Tensor self_attention(const BertLayer& layer, const at::Tensor& x,
-                            const at::Tensor& additive) const {
-    const std::int64_t batch = x.size(0), length = x.size(1);
-    const std::int64_t heads = config_.num_heads, head_dim = config_.hidden_size / heads;
-    auto split = [&](const at::Tensor& t) {
-      return t.view({batch, length, heads, head_dim}).permute({0, 2, 1, 3});
-    };
-    const at::Tensor q = split(layer.query(x)), k = split(layer.key(x)), v = split(layer.value(x));
-    at::Tensor scores = at::matmul(q, k.transpose(-1, -2)) / std::sqrt(double(head_dim));
-    const at::Tensor probs = at::softmax(scores + additive, -1);
-    return at::matmul(probs, v).permute({0, 2, 1, 3}).contiguous().view(
-        {batch, length, config_.hidden_size});
+  at::Tensor self_attention(const BertLayer& layer, const at::Tensor& x, const AttentionLayout& layout) const {
+    const double scale = std::sqrt(double(config_.hidden_size / config_.num_heads));
+    // HF BertSelfAttention: (q k^T) / sqrt(d) + mask, softmax, times v.
+    return packed_attention(layout, layer.qkv(x), config_.num_heads,
+                            [scale](const at::Tensor& q, const at::Tensor& k, const at::Tensor& mask) {
+                              at::Tensor scores = at::matmul(q, k.transpose(-1, -2)) / scale;
+                              return mask.defined() ? scores + mask : scores;
+                            });
   }
 
-  at::Tensor layer_forward(const BertLayer& layer, const at::Tensor& x,
-                           const at::Tensor& additive) const {
-    const at::Tensor context = self_attention(layer, x, additive);
+  at::Tensor layer_forward(const BertLayer& layer, const at::Tensor& x, const AttentionLayout& layout) const {
+    const at::Tensor context = self_attention(layer, x, layout);
     const at::Tensor attended = layer.attention_norm(layer.attention_output(context) + x);
     const at::Tensor inner = apply_activation(activation_, layer.intermediate(attended));
     return layer.output_norm(layer.output(inner) + attended);

@@ -139,6 +139,13 @@ int ModelConfig::max_sequence_length() const {
   return max_position_embeddings;
 }
 
+std::string read_model_type(const std::filesystem::path& config_json) {
+  std::error_code ec;
+  if (!std::filesystem::exists(config_json, ec)) return "";
+  const json root = parse_file(config_json);
+  return ConfigReader(root, config_json.string()).string("model_type", "");
+}
+
 ModelConfig load_config(const std::filesystem::path& config_json) {
   json root = parse_file(config_json);
   ConfigReader r(root, config_json.string());

@@ -10,17 +10,35 @@ namespace polyrep::model {
 // when a CUDA build sees no device, unlike at::hasCUDA(), which only checks build and driver.
 bool cuda_available() { return torch::cuda::is_available(); }
 
-std::string resolve_device(const std::string& requested) {
-  if (requested == "cpu") return "cpu";
-  if (requested == "auto") return cuda_available() ? "cuda" : "cpu";
-  if (requested == "cuda") {
-    if (!cuda_available())
-      throw UsageError(
-          "--device cuda: no CUDA device available (CPU-only libtorch build, or no visible GPU); "
-          "use --device cpu or auto");
-    return "cuda";
+std::string to_string(Device device) { return device == Device::cuda ? "cuda" : "cpu"; }
+
+std::string to_string(DeviceRequest request) {
+  switch (request) {
+    case DeviceRequest::automatic: return "auto";
+    case DeviceRequest::cpu: return "cpu";
+    case DeviceRequest::cuda: return "cuda";
   }
-  throw UsageError("--device '" + requested + "': expected cpu, cuda or auto");
+  return "?";
+}
+
+const std::map<std::string, DeviceRequest>& device_request_names() {
+  static const std::map<std::string, DeviceRequest> names{
+      {"auto", DeviceRequest::automatic}, {"cpu", DeviceRequest::cpu}, {"cuda", DeviceRequest::cuda}};
+  return names;
+}
+
+Device resolve_device(DeviceRequest requested) {
+  switch (requested) {
+    case DeviceRequest::cpu: return Device::cpu;
+    case DeviceRequest::automatic: return cuda_available() ? Device::cuda : Device::cpu;
+    case DeviceRequest::cuda:
+      if (!cuda_available())
+        throw UsageError(
+            "--device cuda: no CUDA device available (CPU-only libtorch build, or no visible GPU); "
+            "use --device cpu or auto");
+      return Device::cuda;
+  }
+  throw UsageError("--device: unknown value");
 }
 
 }  // namespace polyrep::model

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
 
 #include <functional>
 #include <map>
@@ -10,6 +11,7 @@
 #include "polyrep/model/arch/bert.hpp"
 #include "polyrep/model/arch/xglm.hpp"
 #include "polyrep/model/device.hpp"
+#include "polyrep/model/layers.hpp"
 #include "polyrep/model/weights.hpp"
 
 namespace polyrep::model {
@@ -39,10 +41,37 @@ const Architecture& architecture(const std::string& model_type) {
 
 }  // namespace
 
+std::vector<at::Tensor> Encoder::forward(const at::Tensor& input_ids, const at::Tensor& attention_mask) const {
+  check_padded_inputs(input_ids, attention_mask);
+  c10::InferenceMode guard;
+  const std::int64_t batch = input_ids.size(0), length = input_ids.size(1);
+  PackedInput packed;
+  packed.offsets.push_back(0);
+  std::vector<std::int64_t> rows;  // flat [b * length + t] of each real token
+  const auto mask = attention_mask.accessor<std::int64_t, 2>();
+  for (std::int64_t b = 0; b < batch; ++b) {
+    std::int64_t t = 0;
+    for (; t < length && mask[b][t] != 0; ++t) rows.push_back(b * length + t);
+    packed.offsets.push_back(packed.offsets.back() + t);
+  }
+  const at::Tensor index = at::tensor(rows, at::kLong);
+  packed.ids = input_ids.reshape({-1}).index_select(0, index);
+  packed.groups.emplace_back();
+  for (std::int64_t b = 0; b < batch; ++b) packed.groups.back().push_back(b);
+  std::vector<at::Tensor> states = forward_packed(packed);
+  for (at::Tensor& state : states) {
+    const std::int64_t hidden = state.size(1);
+    at::Tensor padded = at::zeros({batch * length, hidden}, state.options());
+    padded.index_copy_(0, index.to(state.device()), state);
+    state = padded.view({batch, length, hidden});
+  }
+  return states;
+}
+
 std::unique_ptr<Encoder> load_encoder(const std::filesystem::path& model_dir,
                                       const EncoderOptions& options) {
   // The option is checked first: a bad flag should not wait for gigabytes of weights.
-  const std::string device = resolve_device(options.device);
+  const Device device = resolve_device(options.device);
   if (options.threads < 0)
     throw UsageError("--threads " + std::to_string(options.threads) + ": must be >= 0");
   if (options.threads > 0) at::set_num_threads(options.threads);
@@ -57,7 +86,7 @@ std::unique_ptr<Encoder> load_encoder(const std::filesystem::path& model_dir,
     const Architecture& arch = architecture(config.model_type);
     WeightStore store = WeightStore::open(model_dir);
     store.set_prefixes(arch.prefixes(config));
-    return arch.make(config, store, at::Device(device));
+    return arch.make(config, store, at::Device(device == Device::cuda ? at::kCUDA : at::kCPU));
   } catch (...) {
     rethrow_with_context("loading model weights");
   }

@@ -69,19 +69,41 @@ void Embedding::to(const at::Device& device) { weight = weight.to(device); }
 
 namespace polyrep::model {
 
-void check_inputs(const ModelConfig& config, const at::Tensor& input_ids,
-                  const at::Tensor& attention_mask) {
+Linear fuse(const std::vector<const Linear*>& parts) {
+  std::vector<at::Tensor> weights, biases;
+  for (const Linear* part : parts) {
+    weights.push_back(part->weight);
+    biases.push_back(part->bias);
+  }
+  Linear fused;
+  fused.weight = at::cat(weights, 0).contiguous();
+  fused.bias = at::cat(biases, 0).contiguous();
+  return fused;
+}
+
+void check_padded_inputs(const at::Tensor& input_ids, const at::Tensor& attention_mask) {
   if (!input_ids.defined() || !attention_mask.defined() || input_ids.dim() != 2 ||
       input_ids.sizes() != attention_mask.sizes() || input_ids.scalar_type() != at::kLong ||
       attention_mask.scalar_type() != at::kLong)
     throw std::invalid_argument("Encoder::forward: input_ids and attention_mask must be int64 [B,T]");
-  const std::int64_t length = input_ids.size(1);
-  if (length > config.max_sequence_length())
-    throw InputError("a sequence of " + std::to_string(length) + " tokens exceeds the model's " +
-                     "maximum of " + std::to_string(config.max_sequence_length()));
-  if (input_ids.numel() == 0) return;
-  const std::int64_t low = input_ids.min().item<std::int64_t>();
-  const std::int64_t high = input_ids.max().item<std::int64_t>();
+  const at::Tensor lengths = attention_mask.ne(0).sum(1);
+  const at::Tensor expected = at::arange(attention_mask.size(1), at::kLong).unsqueeze(0).lt(lengths.unsqueeze(1));
+  if (!attention_mask.eq(expected.to(at::kLong)).all().item<bool>() ||
+      (attention_mask.size(0) > 0 && lengths.min().item<std::int64_t>() == 0))
+    throw std::invalid_argument("Encoder::forward: the mask must be right-padded with a real token in every row");
+}
+
+void check_packed_ids(const ModelConfig& config, const PackedInput& input) {
+  check_packed(input);
+  for (std::size_t s = 0; s + 1 < input.offsets.size(); ++s) {
+    const std::int64_t length = input.offsets[s + 1] - input.offsets[s];
+    if (length > config.max_sequence_length())
+      throw InputError("a sequence of " + std::to_string(length) + " tokens exceeds the model's " +
+                       "maximum of " + std::to_string(config.max_sequence_length()));
+  }
+  if (input.ids.numel() == 0) return;
+  const std::int64_t low = input.ids.min().item<std::int64_t>();
+  const std::int64_t high = input.ids.max().item<std::int64_t>();
   if (low < 0 || high >= config.vocab_size)
     throw InputError("token id " + std::to_string(low < 0 ? low : high) +
                      " lies outside the model's vocabulary of " +

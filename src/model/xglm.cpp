@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "polyrep/core/error.hpp"
@@ -14,25 +15,30 @@ namespace {
 // fairseq/HF XGLM: position p of a sequence reads row p + 2 of the sinusoidal table.
 constexpr std::int64_t kPositionOffset = 2;
 
+Linear fused_qkv(const WeightStore& s, const std::string& scope, const ModelConfig& c) {
+  const Linear q(s, scope + ".q_proj", c.hidden_size, c.hidden_size);
+  const Linear k(s, scope + ".k_proj", c.hidden_size, c.hidden_size);
+  const Linear v(s, scope + ".v_proj", c.hidden_size, c.hidden_size);
+  return fuse({&q, &k, &v});
+}
+
 /// One pre-LN decoder layer (HF XGLMDecoderLayer without cross-attention).
 struct XglmLayer {
   LayerNorm attention_norm;
-  Linear q_proj, k_proj, v_proj, out_proj;
+  Linear qkv, out_proj;  // q_proj, k_proj, v_proj fused
   LayerNorm final_norm;
   Linear fc1, fc2;
 
   XglmLayer(const WeightStore& s, const std::string& scope, const ModelConfig& c)
       : attention_norm(s, scope + ".self_attn_layer_norm", c.hidden_size, c.layer_norm_eps),
-        q_proj(s, scope + ".self_attn.q_proj", c.hidden_size, c.hidden_size),
-        k_proj(s, scope + ".self_attn.k_proj", c.hidden_size, c.hidden_size),
-        v_proj(s, scope + ".self_attn.v_proj", c.hidden_size, c.hidden_size),
+        qkv(fused_qkv(s, scope + ".self_attn", c)),
         out_proj(s, scope + ".self_attn.out_proj", c.hidden_size, c.hidden_size),
         final_norm(s, scope + ".final_layer_norm", c.hidden_size, c.layer_norm_eps),
         fc1(s, scope + ".fc1", c.intermediate_size, c.hidden_size),
         fc2(s, scope + ".fc2", c.hidden_size, c.intermediate_size) {}
 
   void to(const at::Device& d) {
-    for (Linear* l : {&q_proj, &k_proj, &v_proj, &out_proj, &fc1, &fc2}) l->to(d);
+    for (Linear* l : {&qkv, &out_proj, &fc1, &fc2}) l->to(d);
     attention_norm.to(d);
     final_norm.to(d);
   }
@@ -56,67 +62,49 @@ class XglmEncoder final : public Encoder {
   }
 
   const ModelConfig& config() const override { return config_; }
-  std::string device() const override { return device_.is_cuda() ? "cuda" : "cpu"; }
+  Device device() const override { return device_.is_cuda() ? Device::cuda : Device::cpu; }
 
-  std::vector<at::Tensor> forward(const at::Tensor& input_ids,
-                                  const at::Tensor& attention_mask) const override {
-    check_inputs(config_, input_ids, attention_mask);
+  std::vector<at::Tensor> forward_packed(const PackedInput& input) const override {
+    check_packed_ids(config_, input);
     c10::InferenceMode guard;
-    const at::Tensor ids = input_ids.to(device_);
-    const at::Tensor mask = causal_padding_mask(attention_mask.to(device_));
+    const AttentionLayout layout(input, /*causal=*/true, device_);
     // HF appends the input of every layer, then the final LayerNorm of the last layer's output.
-    std::vector<at::Tensor> states{embed(ids)};
+    std::vector<at::Tensor> states{embed(input)};
     for (std::size_t i = 0; i < layers_.size(); ++i) {
-      at::Tensor h = layer_forward(layers_[i], states.back(), mask);
+      at::Tensor h = layer_forward(layers_[i], states.back(), layout);
       states.push_back(i + 1 == layers_.size() ? final_norm_(h) : h);
     }
     return states;
   }
 
  private:
-  at::Tensor embed(const at::Tensor& ids) const {
-    const std::int64_t length = ids.size(1);
+  at::Tensor embed(const PackedInput& input) const {
+    std::int64_t longest = 0;
+    for (std::size_t s = 0; s + 1 < input.offsets.size(); ++s)
+      longest = std::max(longest, input.offsets[s + 1] - input.offsets[s]);
     at::Tensor table = positions_;
-    if (length + kPositionOffset > table.size(0))  // HF grows its table the same way
-      table = sinusoidal_table(length + kPositionOffset, config_.hidden_size, config_.pad_token_id)
+    if (longest + kPositionOffset > table.size(0))  // HF grows its table the same way
+      table = sinusoidal_table(longest + kPositionOffset, config_.hidden_size, config_.pad_token_id)
                   .to(device_);
-    // Positions are 0..T-1 for every row regardless of padding (XGLMModel's default position_ids).
-    return embed_tokens_(ids) * embed_scale_ + table.narrow(0, kPositionOffset, length);
+    // Positions are 0..n-1 in every sentence (XGLMModel's default position_ids).
+    const at::Tensor rows = (positions_in_sentence(input) + kPositionOffset).to(device_);
+    return embed_tokens_(input.ids.to(device_)) * embed_scale_ + table.index_select(0, rows);
   }
 
-  /// HF _prepare_4d_causal_attention_mask: 0 where key j <= query i and j is a real token,
-  /// finfo.min elsewhere; [B,1,T,T].
-  at::Tensor causal_padding_mask(const at::Tensor& mask) const {
-    const std::int64_t batch = mask.size(0), length = mask.size(1);
-    const auto options = at::TensorOptions().dtype(at::kFloat).device(device_);
-    at::Tensor causal = at::full({length, length}, kMaskValue, options).triu(1);
-    at::Tensor padded_keys = mask.eq(0).view({batch, 1, 1, length});
-    return causal.view({1, 1, length, length})
-        .expand({batch, 1, length, length})
-        .masked_fill(padded_keys, kMaskValue);
+  at::Tensor self_attention(const XglmLayer& layer, const at::Tensor& x, const AttentionLayout& layout) const {
+    const std::int64_t hidden = config_.hidden_size, head_dim = hidden / config_.num_heads;
+    at::Tensor qkv = layer.qkv(x);
+    // HF XGLMAttention scales the projected queries before the product.
+    qkv.narrow(1, 0, hidden).mul_(std::pow(double(head_dim), -0.5));
+    const at::Tensor context = packed_attention(
+        layout, qkv, config_.num_heads, [](const at::Tensor& q, const at::Tensor& k, const at::Tensor& mask) {
+          return (at::matmul(q, k.transpose(-1, -2)) + mask).clamp_min(kMaskValue);
+        });
+    return layer.out_proj(context);
   }
 
-  at::Tensor self_attention(const XglmLayer& layer, const at::Tensor& x,
-                            const at::Tensor& mask) const {
-    const std::int64_t batch = x.size(0), length = x.size(1);
-    const std::int64_t heads = config_.num_heads, head_dim = config_.hidden_size / heads;
-    auto split = [&](const at::Tensor& t) {
-      return t.view({batch, length, heads, head_dim}).transpose(1, 2).contiguous().view(
-          {batch * heads, length, head_dim});
-    };
-    const at::Tensor q = split(layer.q_proj(x) * std::pow(double(head_dim), -0.5));
-    const at::Tensor k = split(layer.k_proj(x)), v = split(layer.v_proj(x));
-    at::Tensor weights = at::bmm(q, k.transpose(1, 2)).view({batch, heads, length, length}) + mask;
-    weights = weights.clamp_min(kMaskValue).view({batch * heads, length, length});
-    const at::Tensor context = at::bmm(at::softmax(weights, -1), v);
-    return layer.out_proj(context.view({batch, heads, length, head_dim})
-                              .transpose(1, 2)
-                              .reshape({batch, length, config_.hidden_size}));
-  }
-
-  at::Tensor layer_forward(const XglmLayer& layer, const at::Tensor& x,
-                           const at::Tensor& mask) const {
-    const at::Tensor h = x + self_attention(layer, layer.attention_norm(x), mask);
+  at::Tensor layer_forward(const XglmLayer& layer, const at::Tensor& x, const AttentionLayout& layout) const {
+    const at::Tensor h = x + self_attention(layer, layer.attention_norm(x), layout);
     const at::Tensor inner = apply_activation(activation_, layer.fc1(layer.final_norm(h)));
     return h + layer.fc2(inner);
   }

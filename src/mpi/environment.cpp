@@ -4,6 +4,7 @@
 
 #include "polyrep/core/log.hpp"
 #include "polyrep/mpi/comm.hpp"
+#include "polyrep/mpi/placement.hpp"
 
 namespace polyrep::mpi {
 
@@ -26,6 +27,9 @@ Environment::Environment(int& argc, char**& argv) {
   check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
   const Comm world = Comm::world();
   log::set_rank(world.rank(), world.size());
+  // Once, with every rank present: later runs on any communicator (Comm::self() too) then agree
+  // on what --threads 0 means in this process.
+  set_process_placement(detect_placement(world));
 }
 
 Environment::~Environment() {

@@ -16,3 +16,9 @@ printf 'good line\n\xc3\x28 bad line\n' > "$out/corpus-utf8/xx.txt"
 printf 'fine\nfine too\n' > "$out/corpus-utf8/yy.txt"
 : > "$out/corpus-empty/xx.txt"
 echo "not an hdf5 file" > "$out/existing.h5"
+# Good inputs for `polyrep tokenize`, which needs no model: tokenizer files only, and a config.json
+# that names nothing but the model type.
+mkdir -p "$out/tokenizer-only" "$out/type-only"
+cp "$good"/{vocab.txt,tokenizer_config.json,special_tokens_map.json} "$out/tokenizer-only/"
+cp "$good"/{vocab.txt,tokenizer_config.json,special_tokens_map.json} "$out/type-only/"
+printf '{"model_type": "bert"}\n' > "$out/type-only/config.json"

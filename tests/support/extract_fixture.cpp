@@ -37,7 +37,7 @@ extract::ExtractOptions small_extract_options(const std::string& model, const fs
   o.sample = 6;
   o.seed = 7;
   o.out = out;
-  o.device = "cpu";
+  o.device = model::DeviceRequest::cpu;
   o.progress_seconds = 1e9;
   o.plan.window_sentences = 4;
   return o;

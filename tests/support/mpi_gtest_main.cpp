@@ -1,27 +1,24 @@
 // gtest main for tests run under mpiexec: only rank 0 prints, and every rank returns the same
 // verdict (a failure on any rank fails the whole run), so ctest sees one consistent exit code.
+// MPI starts as in polyrep's main (mpi::Environment: thread level, error handler, placement).
 #include <gtest/gtest.h>
 #include <mpi.h>
 
-#include "polyrep/core/log.hpp"
+#include <cstdio>
+
+#include "polyrep/mpi/comm.hpp"
+#include "polyrep/mpi/environment.hpp"
 
 int main(int argc, char** argv) {
-  int provided = 0;  // as polyrep's Environment: extract may write from a second thread
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
-  int rank = 0;
-  int size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  polyrep::log::set_rank(rank, size);
+  polyrep::mpi::Environment environment(argc, argv);
+  const polyrep::mpi::Comm world = polyrep::mpi::Comm::world();
   ::testing::InitGoogleTest(&argc, argv);
-  if (rank != 0) {
+  if (!world.is_root()) {
     auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
     delete listeners.Release(listeners.default_result_printer());
   }
-  int local_failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
-  int any_failed = 0;
-  MPI_Allreduce(&local_failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  if (local_failed != 0) std::fprintf(stderr, "mpi test: failures on rank %d\n", rank);
-  MPI_Finalize();
-  return any_failed;
+  const int local_failed = RUN_ALL_TESTS() != 0 ? 1 : 0;
+  const bool any_failed = world.allreduce_or(local_failed != 0);
+  if (local_failed != 0) std::fprintf(stderr, "mpi test: failures on rank %d\n", world.rank());
+  return any_failed ? 1 : 0;
 }

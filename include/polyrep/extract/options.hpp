@@ -3,13 +3,26 @@
 /// say. The CLI fills it from flags (or a config file); tests and other tools fill it directly.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
 #include "polyrep/corpus/corpus.hpp"
 #include "polyrep/extract/plan.hpp"
+#include "polyrep/model/device.hpp"
 
 namespace polyrep::extract {
+
+/// How the /hidden datasets are stored (--dtype).
+enum class StorageType { float32, float16 };
+/// Whether window k is written on a second thread while k+1 is computed (--overlap).
+enum class Overlap { automatic, on, off };
+
+std::string to_string(StorageType type);   // "float32" | "float16"
+std::string to_string(Overlap overlap);    // "auto" | "on" | "off"
+/// The CLI spellings, parsed once at the boundary.
+const std::map<std::string, StorageType>& storage_type_names();
+const std::map<std::string, Overlap>& overlap_names();
 
 struct ExtractOptions {
   std::filesystem::path model_dir;
@@ -18,16 +31,16 @@ struct ExtractOptions {
   std::uint64_t seed = 0;
   std::filesystem::path out;
   bool overwrite = false;
-  std::string dtype = "float32";        // float32 | float16, for the /hidden datasets
+  StorageType dtype = StorageType::float32;
   std::string pooling = "mean";         // comma list of mean, cls, first, last, max
   std::string layers = "all";           // all | comma list of hidden-state indices
   std::int64_t max_tokens = 0;          // 0 = the model's limit
   PlanOptions plan;
-  std::string device = "auto";          // auto | cpu | cuda
-  int threads = 0;                      // intra-op threads per rank; 0 = cores / ranks on the node
+  model::DeviceRequest device = model::DeviceRequest::automatic;
+  int threads = 0;                      // intra-op threads per rank; 0 = this rank's share of cores
+                                        // (mpi/placement.hpp)
   double progress_seconds = 10.0;       // rank 0 reports at most this often
-  std::string overlap = "auto";         // write window k on a second thread while k+1 is computed:
-                                        // on | off | auto (on for cuda, where the CPU is idle)
+  Overlap overlap = Overlap::automatic;  // automatic: on for cuda, where the CPU is idle
   std::string command_line;             // recorded in the file
   std::filesystem::path metrics;        // --metrics: per-rank phase times as JSON; empty = none
 };

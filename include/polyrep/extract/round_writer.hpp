@@ -1,8 +1,9 @@
 #pragma once
 /// The write stage: each rank walks its contiguous slice of windows, runs them through the model
 /// and writes them, one collective round per window; a rank whose slice is shorter (or empty) joins
-/// the remaining rounds with empty selections. Memory per rank is bounded by one window, never by
-/// the corpus.
+/// the remaining rounds with empty selections. Memory per rank is bounded by one window (two with
+/// --overlap), never by the corpus. Time goes to the active clock (metrics/phase_clock.hpp) under
+/// the phases below.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,14 +14,10 @@
 namespace polyrep::mpi {
 class Comm;
 }
-namespace polyrep::metrics {
-class PhaseClock;
-}
 
 namespace polyrep::extract {
 
 struct Setup;
-struct ExtractOptions;
 
 /// The phases of an extraction as `--metrics` reports them (indices into extract_phases()).
 /// "wait" is time spent at the barrier before each collective write, waiting for slower ranks,
@@ -30,19 +27,29 @@ inline constexpr std::size_t load = 0, tokenize = 1, forward = 2, wait = 3, writ
 }
 const std::vector<std::string>& extract_phases();
 
+/// What planning decided, the same on every rank: the windows, each rank's share of them, each
+/// window's estimated forward work, and the per-sentence table rank 0 writes.
+struct PlannedWork {
+  Plan plan;
+  std::vector<RankSlice> slices;
+  std::vector<double> window_work;
+  SentenceTable table;
+};
+
+/// This rank's own share of the work done, for --metrics.
+struct RankCounts {
+  std::int64_t windows = 0, sentences = 0, tokens = 0, bytes = 0;
+  double finish_seconds = 0;        // clock time when this rank's last own window was written
+  double planned_work = 0;          // estimated forward work of its windows (work_estimate.hpp)
+};
+
 struct RoundStats {
   std::int64_t bytes_written = 0;   // hidden-state bytes, all ranks
   bool all_collective = true;       // every write of every rank was collective I/O
   std::int64_t rounds = 0;
-  // This rank's own share, for --metrics.
-  std::int64_t my_windows = 0, my_sentences = 0, my_tokens = 0, my_bytes = 0;
-  double my_finish_seconds = 0;     // clock time when this rank's last own window was written
-  double my_planned_work = 0;       // estimated forward work of its windows (work_estimate.hpp)
+  RankCounts mine;
 };
 
-/// Charges tokenizing, forward passes, waiting and writing to `clock`.
-RoundStats write_rounds(const Setup& setup, const Plan& plan, const std::vector<RankSlice>& slices,
-                        const SentenceTable& table, const ExtractOptions& options,
-                        const mpi::Comm& comm, metrics::PhaseClock& clock);
+RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::Comm& comm);
 
 }  // namespace polyrep::extract

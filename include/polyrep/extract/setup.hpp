@@ -12,6 +12,7 @@
 #include "polyrep/extract/options.hpp"
 #include "polyrep/extract/selection.hpp"
 #include "polyrep/model/encoder.hpp"
+#include "polyrep/mpi/placement.hpp"
 #include "polyrep/tokenizer/tokenizer.hpp"
 
 namespace polyrep::mpi {
@@ -28,7 +29,12 @@ struct Setup {
   std::vector<int> layers;
   std::vector<Pooling> poolings;
   std::size_t max_tokens = 0;         // resolved: never 0
-  int threads = 1;
+  int threads = 1;                    // intra-op threads of this rank (resolved: never 0)
+  mpi::Placement placement;           // where this rank may run (its CPUs, its share of cores)
+  bool float16 = false;               // --dtype float16
+  bool overlap = false;               // --overlap resolved for the device and MPI's thread level
+  PlanOptions plan;                   // --batch-tokens etc. as given (0 = chosen per job)
+  double progress_seconds = 10;
   std::filesystem::path partial;      // where the file is written until complete
 
   std::int64_t total_sentences() const {
@@ -42,7 +48,19 @@ Setup prepare(const ExtractOptions& options, const mpi::Comm& comm);
 /// given as --out. Run on one rank.
 void check_output_path(const std::filesystem::path& out, bool overwrite);
 
-/// Intra-op threads per rank when --threads is 0: the node's cores shared among its ranks.
-int default_threads(const mpi::Comm& comm);
+/// Intra-op threads per rank: --threads when given, else this rank's fair share of the cores it
+/// may run on (mpi/placement.hpp). Never 0.
+int resolve_threads(int requested, const mpi::Placement& placement);
+
+/// Whether windows are written on a second thread: --overlap on/off as asked; automatic turns it
+/// on for cuda (the CPU idles during the forward) and on a CPU only when the rank has a core
+/// beyond its compute threads (else the writer competes with them: measured no gain on 2 cores).
+/// Off when MPI grants no MPI_THREAD_SERIALIZED.
+bool resolve_overlap(Overlap requested, model::Device device, bool spare_core, bool mpi_serialized);
+
+/// One line per rank: where it runs and with how many threads ("rank 1 on node7: CPUs 2-3
+/// (2 cores), 2 threads"), and whether it runs more threads than it has cores.
+std::string placement_line(int rank, const std::string& host, const mpi::Placement& placement, int threads);
+bool oversubscribed(const mpi::Placement& placement, int threads);
 
 }  // namespace polyrep::extract

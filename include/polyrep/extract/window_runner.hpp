@@ -1,8 +1,10 @@
 #pragma once
-/// Turns one window of the plan (consecutive sentences, length-bucketed into batches) into the
-/// arrays that are written for it: the kept layers' state of every non-padding token, in
-/// canonical order, and each sentence pooling. Padding never reaches the output: each sentence's
-/// rows are cut at its own length before anything is stored or pooled.
+/// Turns one window of the plan (consecutive sentences) into the arrays that are written for it:
+/// the kept layers' state of every token, in canonical order, and each sentence pooling. The
+/// window's sentences go through the model packed back to back, without padding (the plan's
+/// length-bucketed batches only group them for attention, see model/packed_attention.hpp), so the
+/// model's output rows already are the file's rows: one copy per kept layer (converted to the
+/// stored type on the way) and nothing is gathered or cut.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 
 #include "polyrep/extract/plan.hpp"
 #include "polyrep/extract/selection.hpp"
+#include "polyrep/model/packed_attention.hpp"
 
 namespace polyrep::model {
 class Encoder;
@@ -21,7 +24,6 @@ struct WindowRunnerOptions {
   std::vector<int> layers;          // hidden-state indices to keep (0 = embedding output)
   std::vector<Pooling> poolings;    // sentence vectors to compute
   bool float16 = false;             // store token states and pooled vectors as float16
-  std::int32_t pad_id = 0;          // id written into padding positions (masked out anyway)
 };
 
 struct WindowOutput {
@@ -29,9 +31,23 @@ struct WindowOutput {
   std::vector<at::Tensor> pooled;   // one per pooling: [layers, window sentences, hidden]
 };
 
-/// Pools one sentence's states [layers, n, hidden] (n > 0, no padding) into [layers, hidden].
-/// The mean is accumulated in float64 (as the HuggingFace reference does) and returned in float32.
-at::Tensor pool_sentence(const at::Tensor& states, Pooling pooling);
+/// The window's sentences packed for Encoder::forward_packed: `ids[i]` are the token ids of
+/// sentence window.first_sentence + i; the attention groups are the window's batches.
+model::PackedInput pack_window(const Window& window, const std::vector<std::vector<std::int32_t>>& ids);
+
+/// Pools packed float32 states [N, hidden] into [sentences, hidden] float32, sentence s being rows
+/// [offsets[s], offsets[s+1]) (none empty). The mean is accumulated in float64, row after row (as
+/// the HuggingFace reference averages in float64), so it does not depend on the thread count.
+/// The index tensors are made once per window and reused for every layer and pooling.
+class PackedPooler {
+ public:
+  PackedPooler(const std::vector<std::int64_t>& offsets, const at::Device& device);
+  at::Tensor operator()(const at::Tensor& states, Pooling pooling) const;
+
+ private:
+  std::vector<std::int64_t> offsets_;
+  at::Tensor first_, last_, sentence_of_row_, counts_;
+};
 
 class WindowRunner {
  public:
@@ -41,10 +57,6 @@ class WindowRunner {
   WindowOutput run(const Window& window, const std::vector<std::vector<std::int32_t>>& ids) const;
 
  private:
-  void run_batch(const Window& window, const Batch& batch,
-                 const std::vector<std::vector<std::int32_t>>& ids,
-                 const std::vector<std::int64_t>& local_offsets, WindowOutput& out) const;
-
   const model::Encoder& encoder_;
   WindowRunnerOptions options_;
 };

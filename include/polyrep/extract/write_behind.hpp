@@ -1,12 +1,12 @@
 #pragma once
-/// Runs the collective writes one window behind the compute. `run(task)` waits until the previous
-/// task has finished, then starts `task` on a single writer thread and returns, so the caller
-/// computes window k+1 while window k is written. At most two windows are in memory per rank (the
-/// one being written, the one being computed), and a rank that finishes a window early starts the
-/// next one instead of idling at the collective write: differences between ranks' windows average
-/// out over two rounds instead of costing the slowest rank's time every round, and I/O overlaps
-/// compute. Disabled (`--overlap off`, `auto` on a CPU, or an MPI without MPI_THREAD_SERIALIZED),
-/// tasks run inline.
+/// Runs the collective writes behind the compute. `run(task)` waits until fewer than `depth`
+/// tasks are queued or running, then queues `task` for a single writer thread (tasks run one at a
+/// time, in order) and returns, so the caller computes window k+1 while window k is written. At
+/// most depth + 1 windows are in memory per rank (those queued or being written, the one being
+/// computed), and a rank that finishes a window early starts the next one instead of idling at the
+/// collective write: differences between ranks' windows average out over depth + 1 rounds instead
+/// of costing the slowest rank's time every round, and I/O overlaps compute. Disabled
+/// (`--overlap off`, or an MPI without MPI_THREAD_SERIALIZED), tasks run inline.
 ///
 /// Only the writer thread calls MPI and HDF5 while tasks are in flight: the caller must make no
 /// MPI or HDF5 call between the first run() and finish(). A task's exception is rethrown by the
@@ -14,6 +14,8 @@
 /// which tasks poll while waiting for other ranks, waits for the task in flight and joins; it
 /// never throws.
 #include <condition_variable>
+#include <cstddef>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -23,7 +25,7 @@ namespace polyrep::extract {
 
 class WriteBehind {
  public:
-  explicit WriteBehind(bool enabled);
+  explicit WriteBehind(bool enabled, std::size_t depth = 1);
   ~WriteBehind();
   WriteBehind(const WriteBehind&) = delete;
   WriteBehind& operator=(const WriteBehind&) = delete;
@@ -41,10 +43,11 @@ class WriteBehind {
   void rethrow_pending();
 
   bool enabled_;
+  std::size_t depth_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::function<void()> next_;
-  bool busy_ = false;        // a task is queued or running
+  std::deque<std::function<void()>> queue_;
+  std::size_t pending_ = 0;  // tasks queued or running
   bool stopping_ = false;
   bool cancelled_ = false;
   std::exception_ptr error_;

@@ -3,8 +3,14 @@
 /// Phases are indices into a fixed list so that the hot loop only adds doubles; `time()` wraps a
 /// piece of work and charges it to a phase even when it throws, and `since_start()` gives the
 /// moments (such as "this rank finished its last window") that are not durations of one phase.
+///
+/// Code below a run does not take a clock as a parameter: the run installs its clock with
+/// `ActiveClock`, and a timed scope is one line, `POLYREP_PROFILE(phase::forward);` (CTranslate2's
+/// PROFILE), which charges nothing when no clock is active. Charges are thread-safe, so that
+/// extract's writer thread and its compute thread can share one clock.
 #include <chrono>
 #include <cstddef>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +53,42 @@ class PhaseClock {
   std::vector<std::string> phases_;
   std::vector<double> seconds_;
   clock::time_point start_;
+  mutable std::mutex mutex_;
+};
+
+/// The clock POLYREP_PROFILE charges in this process (null when none is active).
+PhaseClock* active_clock();
+
+/// Makes `clock` the active one until destroyed, then restores the previous one.
+class ActiveClock {
+ public:
+  explicit ActiveClock(PhaseClock& clock);
+  ~ActiveClock();
+  ActiveClock(const ActiveClock&) = delete;
+  ActiveClock& operator=(const ActiveClock&) = delete;
+
+ private:
+  PhaseClock* previous_;
+};
+
+/// Charges its lifetime to `phase` of the clock active at construction (if any).
+class ScopedPhase {
+ public:
+  explicit ScopedPhase(std::size_t phase);
+  ~ScopedPhase();
+  ScopedPhase(const ScopedPhase&) = delete;
+  ScopedPhase& operator=(const ScopedPhase&) = delete;
+
+ private:
+  PhaseClock* clock_;
+  std::size_t phase_;
+  PhaseClock::clock::time_point start_;
 };
 
 }  // namespace polyrep::metrics
+
+#define POLYREP_PROFILE_CAT2(a, b) a##b
+#define POLYREP_PROFILE_CAT(a, b) POLYREP_PROFILE_CAT2(a, b)
+/// Charges the rest of the enclosing scope to `phase` of the active clock.
+#define POLYREP_PROFILE(phase) \
+  const ::polyrep::metrics::ScopedPhase POLYREP_PROFILE_CAT(polyrep_profile_, __LINE__)(phase)

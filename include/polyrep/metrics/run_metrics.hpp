@@ -31,8 +31,14 @@ struct RankMetrics {
   std::vector<double> seconds;          // per phase
   double busy_seconds = 0;
   double finish_seconds = 0;
+  int threads = 0;                      // intra-op threads this rank ran (0 = not recorded)
+  double cores = 0;                     // its fair share of cores (mpi/placement.hpp)
+  std::string cpus;                     // the CPUs it may run on, "0-3,8"
   std::vector<std::pair<std::string, std::int64_t>> counters;  // e.g. {"tokens", 1234}
 };
+
+/// This machine's host name ("unknown" if it cannot be read).
+std::string host_name();
 
 /// Largest resident set this process has had so far (getrusage), in bytes.
 std::int64_t peak_rss_bytes();

@@ -33,6 +33,10 @@ struct ModelConfig {
 /// The model_type values load_config() accepts.
 const std::vector<std::string>& supported_model_types();
 
+/// Only config.json's model_type, for what needs no model (tokenizing): "" when the file or the
+/// key is absent (a tokenizer-only directory); InputError naming the file when it is not JSON.
+std::string read_model_type(const std::filesystem::path& config_json);
+
 /// Parses and validates a config.json. Throws InputError naming the file and the key on a missing
 /// or ill-typed key, malformed JSON, or an unsupported model_type (listing the supported ones).
 ModelConfig load_config(const std::filesystem::path& config_json);

@@ -11,26 +11,33 @@
 #include <vector>
 
 #include "polyrep/model/config.hpp"
+#include "polyrep/model/device.hpp"
+#include "polyrep/model/packed_attention.hpp"
 
 namespace polyrep::model {
 
 struct EncoderOptions {
-  std::string device = "cpu";  // "cpu" | "cuda" | "auto" (cuda if built with CUDA and available)
-  int threads = 0;             // intra-op threads; 0 = leave as is
+  DeviceRequest device = DeviceRequest::cpu;  // auto: cuda if built with CUDA and available
+  int threads = 0;                            // intra-op threads; 0 = leave as is
 };
 
 class Encoder {
  public:
   virtual ~Encoder() = default;
   virtual const ModelConfig& config() const = 0;
-  /// "cpu" or "cuda" (the resolved device, never "auto").
-  virtual std::string device() const = 0;
-  /// input_ids, attention_mask: int64 [B,T] (CPU), right-padded, mask 1 = real token.
-  /// Returns num_layers+1 float32 tensors [B,T,H] on the model's device (HF output_hidden_states
-  /// convention: index 0 = embedding output). Runs under inference mode (no autograd).
-  /// Rows at padded positions hold unspecified values; callers drop them.
-  virtual std::vector<at::Tensor> forward(const at::Tensor& input_ids,
-                                          const at::Tensor& attention_mask) const = 0;
+  /// The resolved device (never "auto").
+  virtual Device device() const = 0;
+  /// The sentences of `input` packed back to back (packed_attention.hpp). Returns num_layers+1
+  /// float32 tensors [N,H] on the model's device, row r = packed token r (HF
+  /// output_hidden_states convention: index 0 = embedding output). Runs under inference mode.
+  /// InputError for a sentence longer than the model allows or an id outside its vocabulary.
+  virtual std::vector<at::Tensor> forward_packed(const PackedInput& input) const = 0;
+
+  /// The HuggingFace calling convention, for tests against the reference: input_ids,
+  /// attention_mask int64 [B,T] (CPU), right-padded, mask 1 = real token, every row with at
+  /// least one. Packs the rows (one attention group), runs forward_packed and returns [B,T,H]
+  /// per layer with zeros at padded positions.
+  std::vector<at::Tensor> forward(const at::Tensor& input_ids, const at::Tensor& attention_mask) const;
 };
 
 /// Loads config.json + model.safetensors (or the sharded model.safetensors.index.json) from a

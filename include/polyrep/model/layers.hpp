@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "polyrep/model/config.hpp"
+#include "polyrep/model/packed_attention.hpp"
 #include "polyrep/model/weights.hpp"
 
 namespace polyrep::model {
@@ -28,6 +30,10 @@ struct Linear {
   void to(const at::Device& device);
 };
 
+/// One Linear computing `parts` side by side (their outputs concatenated): query, key and value
+/// in one matrix multiply, which keeps the cores busier than three thinner ones.
+Linear fuse(const std::vector<const Linear*>& parts);
+
 struct LayerNorm {
   at::Tensor weight;
   at::Tensor bias;
@@ -47,11 +53,14 @@ struct Embedding {
   void to(const at::Device& device);
 };
 
-/// Checks the Encoder::forward contract: int64 [B,T] ids and mask of the same shape
-/// (std::invalid_argument otherwise), T within config.max_sequence_length() and ids within the
-/// vocabulary (InputError: a tokenizer that does not belong to the model).
-void check_inputs(const ModelConfig& config, const at::Tensor& input_ids,
-                  const at::Tensor& attention_mask);
+/// Checks the padded Encoder::forward contract (std::invalid_argument otherwise): int64 [B,T] ids
+/// and a mask of the same shape, right-padded (ones, then zeros), at least one real token a row.
+void check_padded_inputs(const at::Tensor& input_ids, const at::Tensor& attention_mask);
+
+/// Checks a packed batch against the model (InputError): no sentence longer than
+/// config.max_sequence_length(), every id within the vocabulary (else the tokenizer does not
+/// belong to the model). The layout itself is checked by check_packed (std::invalid_argument).
+void check_packed_ids(const ModelConfig& config, const PackedInput& input);
 
 /// torch.finfo(torch.float32).min, the value HF adds to masked attention scores.
 constexpr double kMaskValue = -3.4028234663852886e38;

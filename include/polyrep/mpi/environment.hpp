@@ -2,7 +2,8 @@
 /// RAII MPI start-up and shut-down for main(): MPI_Init_thread with MPI_THREAD_SERIALIZED (extract's
 /// writer thread calls MPI while the main thread computes, never at the same time as it; libtorch's
 /// worker threads never do), MPI_ERRORS_RETURN on MPI_COMM_WORLD
-/// so that failed calls throw MpiError instead of aborting, and log::set_rank. If MPI is already
+/// so that failed calls throw MpiError instead of aborting, log::set_rank, and the process's
+/// placement (placement.hpp: CPUs and default threads), detected collectively over MPI_COMM_WORLD. If MPI is already
 /// initialised (a test harness did it) the Environment neither initialises nor finalises it.
 /// Every HDF5 file opened with the MPI-IO driver must be closed before the Environment is
 /// destroyed.

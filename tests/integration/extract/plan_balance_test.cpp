@@ -64,7 +64,9 @@ void expect_balanced(const std::vector<std::int32_t>& counts, std::int64_t hidde
   }
   const auto [lo, hi] = std::minmax_element(per_language.begin(), per_language.end());
   EXPECT_GT(*hi / *lo, 2.0) << what;
-  const Plan plan = make_plan(counts, PlanOptions{});
+  std::int64_t total = 0;
+  for (std::int32_t n : counts) total += n;
+  const Plan plan = make_plan(counts, resolve_plan_options({}, false, total));
   const std::vector<double> work = window_work(plan, work_model_for_hidden(hidden));
   for (int nranks : {2, 3, 4, 6, 8, 12, 16}) {
     const double by_work = imbalance(rank_work(partition(plan, nranks, work), work));
@@ -76,6 +78,41 @@ void expect_balanced(const std::vector<std::int32_t>& counts, std::int64_t hidde
                 "lockstep rounds %.1f%% over the mean\n",
                 what.c_str(), nranks, 100 * by_work, 100 * by_tokens,
                 100 * lockstep_overhead(partition(plan, nranks, work), work));
+  }
+}
+
+// mBERT token counts (the real vocabulary's ids in tests/data) of the first `per_language` dev
+// sentences of `languages`.
+std::vector<std::int32_t> mbert_counts(const std::vector<std::string>& languages, int per_language) {
+  std::vector<std::int32_t> counts;
+  for (const std::string& lang : languages) {
+    std::ifstream in(fs::path(polyrep::test::kDataDir) / "mbert-flores-dev-ids" / (lang + ".ids"));
+    std::string line;
+    for (int i = 0; i < per_language && std::getline(in, line); ++i) {
+      counts.push_back(static_cast<std::int32_t>(std::count(line.begin(), line.end(), ' ') + 1));
+    }
+  }
+  EXPECT_EQ(counts.size(), languages.size() * static_cast<std::size_t>(per_language));
+  return counts;
+}
+
+// A small job (the benchmark's 8 languages, 25 sentences each, mBERT-base): the automatic windows
+// are small enough that every rank gets several, and the calibrated estimate is balanced.
+TEST(PlanBalance, SmallJobsGiveEveryRankSeveralWindows) {
+  const std::vector<std::int32_t> counts = mbert_counts(
+      {"eng_Latn", "fra_Latn", "rus_Cyrl", "zho_Hans", "hin_Deva", "arb_Arab", "jpn_Jpan", "swh_Latn"}, 25);
+  std::int64_t total = 0;
+  for (std::int32_t n : counts) total += n;
+  const Plan plan = make_plan(counts, resolve_plan_options({}, false, total));
+  const std::vector<double> work = window_work(plan, work_model_for_hidden(768));
+  for (int nranks : {2, 4}) {
+    const std::vector<RankSlice> slices = partition(plan, nranks, work);
+    for (const RankSlice& s : slices) EXPECT_GE(s.end_window - s.first_window, 4) << nranks << " ranks";
+    const double planned = imbalance(rank_work(slices, work));
+    EXPECT_LE(planned, 0.10) << nranks << " ranks";
+    std::printf("8 languages x 25 sentences, %lld mBERT tokens, %zu windows, %d ranks: estimated work "
+                "imbalance %.1f%%, lockstep rounds %.1f%% over the mean\n", static_cast<long long>(total),
+                plan.windows.size(), nranks, 100 * planned, 100 * lockstep_overhead(slices, work));
   }
 }
 

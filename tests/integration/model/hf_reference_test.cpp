@@ -139,7 +139,7 @@ TEST_P(HfReference, BatchedAgreesWithUnbatched) {
 
 TEST_P(HfReference, OutputsAreFloat32OnCpuAndNeedNoGrad) {
   const auto states = encoder_->forward(ids_, mask_);
-  EXPECT_EQ(encoder_->device(), "cpu");
+  EXPECT_EQ(encoder_->device(), Device::cpu);
   for (const auto& s : states) {
     EXPECT_EQ(s.scalar_type(), at::kFloat);
     EXPECT_EQ(s.sizes(), (at::IntArrayRef{ids_.size(0), ids_.size(1), 64}));

@@ -2,6 +2,8 @@
 // every write is collective, ranks without work still finish, and failures are agreed on.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "extract_fixture.hpp"
@@ -20,19 +22,31 @@ const mpi::Comm& world() {
   return comm;
 }
 
-TEST(MpiExtract, FileIsByteIdenticalToASingleRankRun) {
+std::vector<std::int64_t> threads_attr(const fs::path& file) {
+  h5::File f = h5::File::open(file, false);
+  return h5::get_attr_int_vector(f.id(), "threads_per_rank");
+}
+
+// With the default --threads, a run on all ranks and a single-rank run in the same process
+// (Comm::self()) must choose the same threads per rank: the
+// default comes from the process's placement, detected once over MPI_COMM_WORLD, not from the
+// communicator a run happens to use. Then every dataset is byte-identical.
+TEST(MpiExtract, FileIsByteIdenticalToASingleRankRunAtEqualThreads) {
   const fs::path dir = scratch_dir("identical", world());
   auto options = small_extract_options("tiny-bert", dir / "all-ranks.h5");
   options.pooling = "mean,cls,max";
-  options.overlap = "on";  // written one window behind the compute, on a second thread
+  options.overlap = extract::Overlap::on;  // written one window behind the compute, on a second thread
   const auto summary = extract::run_extract(options, world());
   EXPECT_TRUE(summary.all_writes_collective);
   EXPECT_EQ(summary.sentences, 24);
   if (world().is_root()) {
     auto single = options;
     single.out = dir / "one-rank.h5";
-    single.overlap = "off";
+    single.overlap = extract::Overlap::off;
     extract::run_extract(single, mpi::Comm::self());
+    const auto threads = threads_attr(options.out);
+    ASSERT_EQ(threads.size(), static_cast<std::size_t>(world().size()));
+    for (std::int64_t t : threads) EXPECT_EQ(t, threads_attr(single.out).at(0));
     const auto paths = dataset_paths(options.out);
     EXPECT_EQ(paths, dataset_paths(single.out));
     EXPECT_GE(paths.size(), 15u);
@@ -43,10 +57,39 @@ TEST(MpiExtract, FileIsByteIdenticalToASingleRankRun) {
   world().barrier();
 }
 
+// At other thread counts BLAS sums in another order: the hidden states may differ in the last
+// bits (within 1e-5), everything else is identical, and the file says which threads were used.
+TEST(MpiExtract, OtherThreadCountsDifferOnlyInRounding) {
+  const fs::path dir = scratch_dir("threads", world());
+  auto options = small_extract_options("tiny-xlmr", dir / "one-thread.h5");
+  options.threads = 1;
+  extract::run_extract(options, world());
+  if (world().is_root()) {
+    auto two = options;
+    two.out = dir / "two-threads.h5";
+    two.threads = 2;
+    extract::run_extract(two, mpi::Comm::self());
+    EXPECT_EQ(threads_attr(options.out), std::vector<std::int64_t>(static_cast<std::size_t>(world().size()), 1));
+    EXPECT_EQ(threads_attr(two.out), std::vector<std::int64_t>{2});
+    for (const std::string& path : dataset_paths(options.out)) {
+      if (path.rfind("/hidden/", 0) != 0 || path == "/hidden/layers") {
+        EXPECT_EQ(dataset_bytes(options.out, path), dataset_bytes(two.out, path)) << path;
+        continue;
+      }
+      const std::vector<float> a = dataset_floats(options.out, path), b = dataset_floats(two.out, path);
+      ASSERT_EQ(a.size(), b.size()) << path;
+      float worst = 0;
+      for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
+      EXPECT_LE(worst, 1e-5f) << path;
+    }
+  }
+  world().barrier();
+}
+
 TEST(MpiExtract, EveryRankWritesCollectivelyAndTheFileIsComplete) {
   const fs::path dir = scratch_dir("collective", world());
   auto options = small_extract_options("tiny-xlmr", dir / "out.h5");
-  options.dtype = "float16";
+  options.dtype = extract::StorageType::float16;
   options.layers = "0,-1";
   const auto summary = extract::run_extract(options, world());
   EXPECT_TRUE(summary.all_writes_collective);
@@ -71,7 +114,7 @@ TEST(MpiExtract, RanksWithoutWorkStillComplete) {
   options.corpus.languages = {"deu_Latn"};
   options.sample = 2;
   options.plan.window_sentences = 64;  // one window: ranks 1.. have nothing to do
-  options.overlap = "on";              // empty rounds go through the writer thread too
+  options.overlap = extract::Overlap::on;  // empty rounds go through the writer thread too
   const auto summary = extract::run_extract(options, world());
   EXPECT_EQ(summary.ranks_without_work, world().size() - 1);
   EXPECT_TRUE(summary.all_writes_collective);

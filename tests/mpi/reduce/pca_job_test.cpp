@@ -19,7 +19,7 @@ TEST(PcaJob, ProjectionMatchesASingleProcessPcaAndRerunReplacesIt) {
   static const mpi::Comm world = mpi::Comm::world();
   const fs::path dir = scratch_dir("pca-job", world);
   auto options = small_extract_options("tiny-xlmr", dir / "reps.h5");
-  options.dtype = "float16";
+  options.dtype = extract::StorageType::float16;
   extract::run_extract(options, world);
   const std::string hidden_before = world.is_root() ? dataset_bytes(options.out, "/hidden/tokens") : "";
 

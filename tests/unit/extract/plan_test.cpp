@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <tuple>
 
@@ -16,6 +17,10 @@ bool operator==(const Batch& a, const Batch& b) { return a.sentences == b.senten
 bool operator==(const Window& a, const Window& b) {
   return std::tie(a.first_sentence, a.end_sentence, a.first_token, a.end_token, a.batches) ==
          std::tie(b.first_sentence, b.end_sentence, b.first_token, b.end_token, b.batches);
+}
+bool operator==(const PlanOptions& a, const PlanOptions& b) {
+  return std::tie(a.batch_tokens, a.window_sentences, a.window_tokens) ==
+         std::tie(b.batch_tokens, b.window_sentences, b.window_tokens);
 }
 bool operator==(const RankSlice& a, const RankSlice& b) {
   return std::tie(a.first_window, a.end_window, a.first_sentence, a.end_sentence, a.first_token, a.end_token) ==
@@ -55,7 +60,7 @@ TEST(Plan, OverlongSentenceFormsItsOwnWindowAndBatch) {
 }
 
 TEST(Plan, ZeroSentences) {
-  const Plan plan = make_plan({}, PlanOptions{});
+  const Plan plan = make_plan({}, PlanOptions{8, 64, 4096});
   EXPECT_EQ(plan.token_offset, Ids{0});
   EXPECT_TRUE(plan.windows.empty());
   EXPECT_EQ(plan.total_tokens(), 0);
@@ -76,7 +81,28 @@ TEST(Plan, OptionsAreValidated) {
   EXPECT_THAT(message(PlanOptions{0, 64, 4096}), HasSubstr("--batch-tokens"));
   EXPECT_THAT(message(PlanOptions{8, -1, 4096}), HasSubstr("--window-sentences"));
   EXPECT_THAT(message(PlanOptions{8, 64, 0}), HasSubstr("--window-tokens"));
-  EXPECT_THROW(make_plan({1, -1}, PlanOptions{}), std::invalid_argument);
+  EXPECT_THROW(make_plan({1, -1}, PlanOptions{8, 64, 4096}), std::invalid_argument);
+}
+
+TEST(Plan, AutomaticSizesFollowTheJobAndDeviceNotTheRanks) {
+  constexpr auto unlimited = std::numeric_limits<std::int64_t>::max();
+  // CPU: total/32 kept within [384, 1024]; attention groups of 1024 padded tokens.
+  EXPECT_EQ(resolve_plan_options({}, false, 10000), (PlanOptions{1024, unlimited, 384}));   // 312 -> 384
+  EXPECT_EQ(resolve_plan_options({}, false, 25000).window_tokens, 781);                      // 25000/32
+  EXPECT_EQ(resolve_plan_options({}, false, 100000).window_tokens, 1024);                    // 3125 -> 1024
+  // GPU: within [2048, 16384], groups of 8192.
+  EXPECT_EQ(resolve_plan_options({}, true, 100000), (PlanOptions{8192, unlimited, 3125}));
+  EXPECT_EQ(resolve_plan_options({}, true, 10000), (PlanOptions{8192, unlimited, 2048}));
+  EXPECT_EQ(resolve_plan_options({}, true, 10500000).window_tokens, 16384);
+  // What the user gave is kept; negative values name their flag.
+  EXPECT_EQ(resolve_plan_options({7, 3, 99}, false, 1), (PlanOptions{7, 3, 99}));
+  EXPECT_EQ(resolve_plan_options({0, 5, 0}, false, 32 * 600), (PlanOptions{1024, 5, 600}));
+  try {
+    resolve_plan_options({0, 0, -2}, false, 1);
+    ADD_FAILURE() << "negative --window-tokens accepted";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("--window-tokens"));
+  }
 }
 
 std::int64_t sum_range(const std::vector<std::int32_t>& counts, std::int64_t first, std::int64_t end) {

@@ -8,18 +8,20 @@ namespace {
 
 using namespace polyrep::extract;
 
-TEST(WorkEstimate, PaddedTokensTimesAttentionFactor) {
-  // batch_tokens 10: window 0 = sentences {5,3} -> one batch [5,3] (2x5 = 10 <= 10);
-  // window 1 = {8,2} -> batches [8] and [2]; window 2 = {7,1} -> [7], [1].
+TEST(WorkEstimate, RealTokensPlusPaddedAttentionPlusWindowOverhead) {
+  // batch_tokens 10: window 0 = sentences {5,3} (8 tokens) -> one batch [5,3] (2x5 = 10 <= 10);
+  // window 1 = {8,2} (10 tokens) -> batches [8] and [2]; window 2 = {7,1} (8 tokens) -> [7], [1].
   const Plan plan = make_plan({5, 3, 8, 2, 7, 1}, PlanOptions{10, 2, 100});
   ASSERT_EQ(plan.windows.size(), 3u);
-  EXPECT_EQ(window_work(plan, WorkModel{}), (std::vector<double>{10, 8 + 2, 7 + 1}));
-  const WorkModel model = work_model_for_hidden(2);  // attention_length 12
-  EXPECT_DOUBLE_EQ(model.attention_length, 12.0);
-  const auto work = window_work(plan, model);
-  EXPECT_DOUBLE_EQ(work[0], 10 * (1 + 5.0 / 12));
-  EXPECT_DOUBLE_EQ(work[1], 8 * (1 + 8.0 / 12) + 2 * (1 + 2.0 / 12));
-  EXPECT_DOUBLE_EQ(work[2], 7 * (1 + 7.0 / 12) + 1 * (1 + 1.0 / 12));
+  EXPECT_EQ(window_work(plan, WorkModel{}), (std::vector<double>{8, 10, 8}));  // real tokens only
+  const auto work = window_work(plan, WorkModel{12, 3});
+  EXPECT_DOUBLE_EQ(work[0], 8 + 3 + 2 * 5 * 5 / 12.0);           // one group of 2 padded to 5
+  EXPECT_DOUBLE_EQ(work[1], 10 + 3 + (8 * 8 + 2 * 2) / 12.0);
+  EXPECT_DOUBLE_EQ(work[2], 8 + 3 + (7 * 7 + 1 * 1) / 12.0);
+  // The calibrated model (work_estimate.hpp): attention_length 1.6 h, 8 tokens per window.
+  const WorkModel model = work_model_for_hidden(10);
+  EXPECT_DOUBLE_EQ(model.attention_length, 16.0);
+  EXPECT_DOUBLE_EQ(model.window_overhead, 8.0);
   EXPECT_THROW(work_model_for_hidden(0), std::invalid_argument);
 }
 

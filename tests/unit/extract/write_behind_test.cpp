@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -97,6 +98,30 @@ TEST(WriteBehind, DisabledRunsInlineAndThrowsAtOnce) {
   EXPECT_TRUE(ran);
   EXPECT_THROW(behind.run([] { throw std::runtime_error("x"); }), std::runtime_error);
   behind.finish();
+}
+
+}  // namespace
+
+namespace {
+
+// With depth 3 the caller queues three windows while the first is still being written, and only
+// the fourth waits: ranks can drift by a few windows instead of meeting at every write round.
+TEST(WriteBehind, ADeeperQueueLetsTheCallerRunAhead) {
+  WriteBehind behind(true, 3);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<int> done{0};
+  std::vector<int> order;
+  for (int i = 0; i < 3; ++i) behind.run([&, gate, i] { gate.wait(); order.push_back(i); ++done; });
+  EXPECT_EQ(done.load(), 0);  // all three queued, none finished
+  std::thread opener([&] { std::this_thread::sleep_for(50ms); release.set_value(); });
+  const auto start = std::chrono::steady_clock::now();
+  behind.run([&] { order.push_back(3); ++done; });  // waits until the first has finished
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 40ms);
+  behind.finish();
+  opener.join();
+  EXPECT_EQ(done.load(), 4);
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
 }
 
 }  // namespace

@@ -1,0 +1,114 @@
+#include "polyrep/model/packed_attention.hpp"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "polyrep/model/layers.hpp"
+
+namespace polyrep::model {
+namespace {
+
+at::Tensor longs_on(const std::vector<std::int64_t>& values, const at::Device& device) {
+  return at::tensor(values, at::kLong).to(device);
+}
+
+/// HF's masks: padded keys get finfo.min (get_extended_attention_mask); a causal model also
+/// masks keys after the query (_prepare_4d_causal_attention_mask).
+at::Tensor group_mask(const std::vector<std::int64_t>& lengths, std::int64_t length, bool causal) {
+  const auto count = static_cast<std::int64_t>(lengths.size());
+  const bool padded = std::any_of(lengths.begin(), lengths.end(), [&](std::int64_t n) { return n < length; });
+  if (!causal && !padded) return {};
+  at::Tensor keys_padded = at::zeros({count, length}, at::kBool);
+  auto acc = keys_padded.accessor<bool, 2>();
+  for (std::int64_t j = 0; j < count; ++j) {
+    for (std::int64_t i = lengths[static_cast<std::size_t>(j)]; i < length; ++i) acc[j][i] = true;
+  }
+  if (!causal) {
+    return at::zeros({count, 1, 1, length}, at::kFloat).masked_fill(keys_padded.view({count, 1, 1, length}), kMaskValue);
+  }
+  at::Tensor upper = at::full({length, length}, kMaskValue, at::kFloat).triu(1);
+  return upper.view({1, 1, length, length})
+      .expand({count, 1, length, length})
+      .masked_fill(keys_padded.view({count, 1, 1, length}), kMaskValue);
+}
+
+}  // namespace
+
+void check_packed(const PackedInput& input) {
+  const auto& off = input.offsets;
+  if (!input.ids.defined() || input.ids.dim() != 1 || input.ids.scalar_type() != at::kLong)
+    throw std::invalid_argument("packed input: ids must be int64 [N]");
+  if (off.empty() || off.front() != 0 || off.back() != input.ids.numel())
+    throw std::invalid_argument("packed input: offsets must run from 0 to the token count");
+  for (std::size_t s = 0; s + 1 < off.size(); ++s) {
+    if (off[s + 1] <= off[s]) throw std::invalid_argument("packed input: sentence " + std::to_string(s) + " is empty");
+  }
+  std::vector<int> seen(off.size() - 1, 0);
+  for (const auto& group : input.groups) {
+    for (std::int64_t s : group) {
+      if (s < 0 || s >= input.sentences() || seen[static_cast<std::size_t>(s)]++)
+        throw std::invalid_argument("packed input: groups must hold every sentence exactly once");
+    }
+  }
+  if (std::find(seen.begin(), seen.end(), 0) != seen.end())
+    throw std::invalid_argument("packed input: groups must hold every sentence exactly once");
+}
+
+at::Tensor positions_in_sentence(const PackedInput& input) {
+  at::Tensor out = at::empty({input.tokens()}, at::kLong);
+  std::int64_t* p = out.data_ptr<std::int64_t>();
+  for (std::size_t s = 0; s + 1 < input.offsets.size(); ++s) {
+    for (std::int64_t r = input.offsets[s]; r < input.offsets[s + 1]; ++r) *p++ = r - input.offsets[s];
+  }
+  return out;
+}
+
+AttentionLayout::AttentionLayout(const PackedInput& input, bool causal, const at::Device& device)
+    : tokens_(input.tokens()) {
+  const auto& off = input.offsets;
+  for (const auto& sentences : input.groups) {
+    Group g;
+    g.count = static_cast<std::int64_t>(sentences.size());
+    std::vector<std::int64_t> lengths;
+    for (std::int64_t s : sentences) lengths.push_back(off[static_cast<std::size_t>(s) + 1] - off[static_cast<std::size_t>(s)]);
+    g.length = *std::max_element(lengths.begin(), lengths.end());
+    std::vector<std::int64_t> gather, real, rows;
+    for (std::int64_t j = 0; j < g.count; ++j) {
+      const std::int64_t first = off[static_cast<std::size_t>(sentences[static_cast<std::size_t>(j)])];
+      const std::int64_t n = lengths[static_cast<std::size_t>(j)];
+      for (std::int64_t i = 0; i < g.length; ++i) {
+        gather.push_back(first + std::min(i, n - 1));  // padding repeats a real row: finite, masked
+        if (i < n) {
+          real.push_back(j * g.length + i);
+          rows.push_back(first + i);
+        }
+      }
+    }
+    g.gather = longs_on(gather, device);
+    g.real = longs_on(real, device);
+    g.rows = longs_on(rows, device);
+    at::Tensor mask = group_mask(lengths, g.length, causal);
+    if (mask.defined()) g.mask = mask.to(device);
+    groups_.push_back(std::move(g));
+  }
+}
+
+at::Tensor packed_attention(const AttentionLayout& layout, const at::Tensor& qkv, std::int64_t heads,
+                            const ScoreFn& scores) {
+  const std::int64_t hidden = qkv.size(1) / 3, head_dim = hidden / heads;
+  at::Tensor context = at::empty({layout.tokens(), hidden}, qkv.options());
+  for (const AttentionLayout::Group& g : layout.groups()) {
+    // [3, count, heads, length, head_dim]: the HF layout of query/key/value per sentence.
+    const at::Tensor slab =
+        qkv.index_select(0, g.gather).view({g.count, g.length, 3, heads, head_dim}).permute({2, 0, 3, 1, 4});
+    const at::Tensor probs = at::softmax(scores(slab[0], slab[1], g.mask), -1);
+    const at::Tensor grouped = at::matmul(probs, slab[2]).permute({0, 2, 1, 3}).reshape({g.count * g.length, hidden});
+    context.index_copy_(0, g.rows, grouped.index_select(0, g.real));
+  }
+  return context;
+}
+
+}  // namespace polyrep::model
