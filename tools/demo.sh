@@ -5,12 +5,18 @@
 # report, paper figures, Vega-Lite specs), summarise the file, and read it back with h5py.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bash "$root/tools/build.sh"
+bash "$root/tools/build.sh" --target polyrep   # the command only: the tests are most of the build
 build=${POLYREP_BUILD_DIR:-"$root/build"}
 out=${POLYREP_DEMO_OUT:-"$root/out"}
 mkdir -p "$out"
 
-mpirun_flags=(--oversubscribe)
+# Two ranks, each bound to half of this machine's cores (polyrep then runs that many threads per
+# rank), as jobs/mpirun/run.sh places them; on one core both ranks must share it.
+. "$root/jobs/common/launch_lib.sh"
+cores=$(pr_node_cores)
+pr_placement 2 "$(pr_threads_per_rank "$cores" 2)" "$cores" "$(pr_mask_not_binding_safe)"
+mpirun_flags=("${PR_PLACEMENT[@]}")
+[ "$PR_PLACEMENT_BOUND" -eq 1 ] || mpirun_flags+=(--oversubscribe)   # 2 ranks on 1 core
 [ "$(id -u)" -eq 0 ] && mpirun_flags+=(--allow-run-as-root)
 
 set -x

@@ -5,7 +5,8 @@
 # OUT/scaling.md and a chart (OUT/scaling.svg, .png): wall time per phase, tokens/s per rank,
 # strong and weak scaling efficiency, bytes written and write bandwidth, peak memory per rank and
 # load imbalance. Ranks are started with jobs/mpirun/run.sh, so a --hostfile spreads them over
-# nodes. Languages are a seeded shuffle of the corpus's languages, nested (the 8 are among the 32).
+# nodes and each rank is bound to its --threads cores when they fit (see jobs/README.md).
+# Languages are a seeded shuffle of the corpus's languages, nested (the 8 are among the 32).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -35,7 +36,10 @@ EOF
 }
 
 model="$root/tests/data/models/tiny-bert" corpus="$root/tests/data/flores200" split=dev
-cores=$(nproc)
+# Cores counted as jobs/mpirun/run.sh counts them (the physical cores this process may use), so
+# that "ranks x threads fit" means the same here and there.
+. "$root/jobs/common/launch_lib.sh"
+cores=$(pr_node_cores)
 ranks="" langs="8 32 all" weak=8 sample=20 threads=1 seed=0 extract_args=""
 reduce_args="--pca 20 --tsne --iterations 300 --tsne-max-points 2000" hostfile="" out="$root/out/scaling"
 repeat=1 keep=0 launcher_args=()
@@ -113,7 +117,9 @@ for point in "${points[@]}"; do
   flags=(--ranks-per-node "$per_node")
   [ "$threads" = auto ] || flags+=(--threads "$threads")
   t=${threads/auto/$(( cores / per_node > 0 ? cores / per_node : 1 ))}
-  [ $((per_node * t)) -le "$cores" ] || { flags+=(--oversubscribe); echo "scaling: note: r$r uses $((per_node * t)) threads per node on $cores cores (oversubscribed)"; }
+  # run.sh binds each rank to t cores of its own when per_node x t fit in the cores; otherwise it
+  # leaves ranks unbound and mpirun needs --oversubscribe for more ranks than cores.
+  [ $((per_node * t)) -le "$cores" ] || { flags+=(--oversubscribe); echo "scaling: note: r$r uses $((per_node * t)) threads per node on $cores cores (oversubscribed, ranks not bound to cores)"; }
   h5="$out/runs/r$r-l$l.h5"
   for ((k = 1; k <= repeat; k++)); do
     log="$out/logs/r$r-l$l.log"

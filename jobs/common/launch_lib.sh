@@ -31,6 +31,108 @@ pr_threads_per_rank() {
   echo "$t"
 }
 
+# ---- Cores and binding ----
+# A rank that runs T threads needs T cores of its own: Open MPI binds each rank to ONE core by
+# default when np <= 2 (PITFALLS 9: half speed with 2 threads), and a rank bound to fewer cores
+# than it has threads runs them in turn. polyrep logs each rank's placement ("placement: rank 1
+# on node7: CPUs 2-3 (2 cores of its own), 2 threads") and warns when threads share cores.
+
+# pr_expand_cpus LIST: "0-3,8" -> 0 1 2 3 8, one per line (the kernel's cpu list format).
+pr_expand_cpus() {
+  tr ',' '\n' <<<"$1" | awk -F- 'NF && $1 != "" { last = (NF > 1) ? $2 : $1; for (c = $1; c <= last; c++) print c }'
+}
+
+# The logical CPUs this process may run on (its affinity mask, which taskset, Slurm and HTCondor
+# narrow), one per line; every online CPU when the mask cannot be read.
+pr_allowed_cpus() {
+  local list
+  list=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status 2>/dev/null || true)
+  [ -n "$list" ] || list="0-$(( $(nproc --all) - 1 ))"
+  pr_expand_cpus "$list"
+}
+
+# pr_node_cores: the physical cores this process may use, counted as polyrep counts them: the
+# CPUs of its affinity mask with SMT siblings once (Open MPI's pe=N counts cores, not hardware
+# threads), capped by a cgroup CPU quota (containers). POLYREP_HOST_CORES overrides the count
+# (for hosts whose /sys says something else than what a job gets).
+pr_node_cores() {
+  if [ -n "${POLYREP_HOST_CORES:-}" ]; then echo "$POLYREP_HOST_CORES"; return; fi
+  local -a cpus files
+  local c n quota period
+  mapfile -t cpus < <(pr_allowed_cpus)
+  for c in "${cpus[@]}"; do files+=("/sys/devices/system/cpu/cpu$c/topology/thread_siblings_list"); done
+  # One line per CPU naming its core's siblings: equal lines are one core.
+  n=$(cat "${files[@]}" 2>/dev/null | sort -u | awk 'END { print NR }' || true)
+  [ "${n:-0}" -ge 1 ] || n=${#cpus[@]}
+  # cgroup v2 "cpu.max" ("max 100000" or "200000 100000"), else v1 cfs quota (-1: none).
+  read -r quota period 2>/dev/null < /sys/fs/cgroup/cpu.max \
+    || { quota=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || true); period=$(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us 2>/dev/null || true); }
+  if pr_is_uint "${quota:-}" && pr_is_uint "${period:-}" && [ "$period" -gt 0 ]; then
+    quota=$(( (quota + period - 1) / period ))
+    [ "$quota" -ge 1 ] && [ "$quota" -lt "$n" ] && n=$quota
+  fi
+  echo "$n"
+}
+
+# The CPUs of this process's cpuset cgroup (v2 cpuset.cpus.effective, v1 cpuset.effective_cpus),
+# one per line; nothing when there is none to read. (cgroup files report size 0: read, not -s.)
+pr_cgroup_cpuset() {
+  local line path f list
+  while IFS= read -r line; do
+    case $line in
+      0::*) path=${line#0::}
+            for f in "/sys/fs/cgroup$path/cpuset.cpus.effective" "/sys/fs/cgroup/unified$path/cpuset.cpus.effective"; do
+              list=$(cat "$f" 2>/dev/null || true)
+              [ -n "$list" ] && { pr_expand_cpus "$list"; return 0; }
+            done ;;
+      *:cpuset:*|*:cpuset,*|*,cpuset:*|*,cpuset,*)
+            path=${line#*:*:}
+            for f in "/sys/fs/cgroup/cpuset$path/cpuset.effective_cpus" "/sys/fs/cgroup/cpuset$path/cpuset.cpus"; do
+              list=$(cat "$f" 2>/dev/null || true)
+              [ -n "$list" ] && { pr_expand_cpus "$list"; return 0; }
+            done ;;
+    esac
+  done < /proc/self/cgroup 2>/dev/null
+  return 0
+}
+
+# pr_mask_not_binding_safe: prints why binding ranks here would be wrong, nothing when it is fine.
+# Open MPI binds within the CPUs it finds allowed, which are those of a cpuset cgroup (Slurm's
+# task/cgroup), but not those of a mere affinity mask (taskset, Slurm's task/affinity, HTCondor's
+# ASSIGN_CPU_AFFINITY): measured with Open MPI 4.1.4 under `taskset -c 1`, `--bind-to core` put
+# the rank on CPU 0. --bind-to none keeps the mask the ranks inherit.
+pr_mask_not_binding_safe() {
+  local mine online cpuset
+  mine=$(pr_allowed_cpus | paste -sd, -)
+  online=$(pr_expand_cpus "$(cat /sys/devices/system/cpu/online 2>/dev/null || echo "0-$(( $(nproc --all) - 1 ))")" | paste -sd, -)
+  [ "$mine" = "$online" ] && return 0
+  cpuset=$(pr_cgroup_cpuset | paste -sd, -)
+  [ "$mine" = "$cpuset" ] && return 0
+  echo "an affinity mask lets this process run on CPUs $(pr_allowed_cpus | paste -sd, -) only (of $online), and Open MPI's binding would not keep to it; unbound ranks inherit it"
+}
+
+# pr_placement RANKS_PER_NODE THREADS CORES [REASON]: the mpirun words that place one node's ranks,
+# in PR_PLACEMENT, and a line saying what they do, in PR_PLACEMENT_NOTE (PR_PLACEMENT_BOUND: 1 when
+# ranks are bound). Each rank gets THREADS cores of its own (ppr:N:node:pe=T --bind-to core; pe=T
+# is how both Open MPI 4 and 5 spell it) when RANKS_PER_NODE x THREADS <= CORES and no REASON not
+# to bind was given; otherwise ranks are not bound (--bind-to none) and the note, a warning when
+# the cores are too few, says why.
+pr_placement() {
+  local rpn=$1 threads=$2 cores=$3 reason=${4:-}
+  PR_PLACEMENT_BOUND=0
+  if [ $((rpn * threads)) -gt "$cores" ]; then
+    PR_PLACEMENT=(--map-by "ppr:$rpn:node" --bind-to none)
+    PR_PLACEMENT_NOTE="warning: $rpn rank(s) x $threads thread(s) = $((rpn * threads)) threads per node but $cores cores per node: ranks are not bound to cores (--bind-to none) and their threads share the cores; lower --threads or --ranks-per-node"
+  elif [ -n "$reason" ]; then
+    PR_PLACEMENT=(--map-by "ppr:$rpn:node" --bind-to none)
+    PR_PLACEMENT_NOTE="ranks are not bound to cores (--bind-to none): $reason"
+  else
+    PR_PLACEMENT=(--map-by "ppr:$rpn:node:pe=$threads" --bind-to core)
+    PR_PLACEMENT_BOUND=1
+    PR_PLACEMENT_NOTE="each rank bound to $threads core(s) of its own (--map-by ppr:$rpn:node:pe=$threads --bind-to core)"
+  fi
+}
+
 # Distinct hosts of an Open MPI hostfile ("host slots=N ..." lines, # comments).
 pr_hostfile_nodes() {
   [ -r "$1" ] || pr_die "hostfile '$1' not readable"

@@ -10,7 +10,8 @@
 #                device, as cuda:0. When the scheduler already restricted CUDA_VISIBLE_DEVICES
 #                (Slurm --gres, HTCondor request_gpus) the pick is made within that list.
 #   --threads T  OMP_NUM_THREADS (and OPENBLAS_/MKL_NUM_THREADS) = T, for libtorch's intra-op pool.
-#   --verbose    one line per rank on stderr saying where it runs (also POLYREP_JOBS_VERBOSE=1).
+#   --verbose    one line per rank on stderr saying where it runs, its CPUs included (also
+#                POLYREP_JOBS_VERBOSE=1).
 #
 # The local rank comes from whichever launcher started us: OMPI_COMM_WORLD_LOCAL_RANK (Open MPI's
 # mpirun, 4 and 5), MPI_LOCALRANKID (MPICH/Intel MPI hydra), SLURM_LOCALID (srun), PMI_LOCAL_RANK.
@@ -59,7 +60,9 @@ if [ -n "$threads" ]; then
   export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads MKL_NUM_THREADS=$threads
 fi
 if [ "$verbose" = 1 ]; then
+  # cpus: the affinity mask the launcher gave this rank (where its threads may run).
   echo "rank_wrapper: rank $rank/$size local $local_rank host $(hostname)" \
-       "gpu ${CUDA_VISIBLE_DEVICES:-none} threads ${OMP_NUM_THREADS:-unset} pid $$" >&2
+       "gpu ${CUDA_VISIBLE_DEVICES:-none} threads ${OMP_NUM_THREADS:-unset} pid $$" \
+       "cpus $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status 2>/dev/null || true)" >&2
 fi
 exec "$@"

@@ -5,10 +5,11 @@
 #   arguments = [run.sh options and mpirun args...] -- SUBCOMMAND [ARGS...]
 #   e.g.        --pipeline -- extract --model /shared/xlmr --corpus /shared/flores200 --out reps.h5
 #
-# Every node publishes "hostname cores gpus" through condor_chirp into the job's spool directory on
-# the submit machine. Node 0 waits for all of them (POLYREP_CONDOR_START_TIMEOUT), writes a hostfile,
-# runs jobs/mpirun/run.sh with it (ranks per node, threads from the slot's cores, one rank per GPU
-# when the slots have GPUs), posts a heartbeat while it runs, and finally a "done" message with
+# Every node publishes "hostname cores gpus binding" through condor_chirp into the job's spool
+# directory on the submit machine. Node 0 waits for all of them (POLYREP_CONDOR_START_TIMEOUT),
+# writes a hostfile, runs jobs/mpirun/run.sh with it (ranks per node, threads from the slot's cores,
+# one rank per GPU when the slots have GPUs, ranks bound to cores of their own where every slot
+# owns its machine's cores), posts a heartbeat while it runs, and finally a "done" message with
 # mpirun's exit status, on which the other nodes exit. How mpirun reaches the other nodes
 # (POLYREP_CONDOR_LAUNCH):
 #   chirp (default)  no ssh: the hostfile names the nodes condor-node-K and mpirun's launch agent is
@@ -82,10 +83,33 @@ fetch() {
 }
 unpost() { "$chirp" remove "$spool/polyrep.$key.$1" >/dev/null 2>&1 || true; }
 
+# The slot's CPUs: its Cpus (machine ad), else what the job asked for, else all we may use.
+slot_cpus() {
+  ad_value "${_CONDOR_MACHINE_AD:-}" Cpus || ad_value "${_CONDOR_JOB_AD:-}" RequestCpus || nproc
+}
+# The cores threads are sized by: the slot's CPUs, but no more than the physical cores this node
+# lets its processes use (HTCondor counts hardware threads as CPUs by default; Open MPI's pe=N and
+# polyrep count cores). POLYREP_CORES_PER_NODE overrides it.
 node_cores() {
-  local c=${POLYREP_CORES_PER_NODE:-}
-  [ -n "$c" ] || c=$(ad_value "${_CONDOR_MACHINE_AD:-}" Cpus) || c=$(ad_value "${_CONDOR_JOB_AD:-}" RequestCpus) || c=$(nproc)
+  local c=${POLYREP_CORES_PER_NODE:-} host_cores
+  if [ -z "$c" ]; then
+    c=$(slot_cpus)
+    host_cores=$(pr_node_cores)
+    [ "$c" -le "$host_cores" ] || c=$host_cores
+  fi
   echo "$c"
+}
+# Whether Open MPI may bind ranks to cores on this node: "bind", or one word for why not:
+#   share  the slot has fewer CPUs than its processes may run on: nothing pins the job to cores of
+#          its own (HTCondor shares a machine by cgroup CPU weights unless configured otherwise),
+#          so Open MPI would bind to the machine's first cores, whichever jobs use them;
+#   mask   an affinity mask (ASSIGN_CPU_AFFINITY) pins the slot, and Open MPI's binding does not
+#          keep to such a mask (a cpuset cgroup it does keep to).
+node_binding() {
+  if [ "$(slot_cpus)" -lt "$(nproc)" ]; then echo share
+  elif [ -n "$(pr_mask_not_binding_safe)" ]; then echo mask
+  else echo bind
+  fi
 }
 node_gpus() {
   if [ -n "${POLYREP_GPUS_PER_NODE:-}" ]; then echo "$POLYREP_GPUS_PER_NODE"; return; fi
@@ -136,10 +160,13 @@ heartbeat_loop() {
   done
 }
 
-# collect_nodes: fills info[K] = "host cores gpus" for every node, waiting for the others.
+# What a node posts about itself: "host cores gpus binding".
+node_info() { echo "$(hostname) $(node_cores) $(node_gpus) $(node_binding)"; }
+
+# collect_nodes: fills info[K] = "host cores gpus binding" for every node, waiting for the others.
 collect_nodes() {
   local k deadline=$((SECONDS + start_timeout))
-  info[0]="$(hostname) $(node_cores) $(node_gpus)"
+  info[0]=$(node_info)
   for ((k = 1; k < nprocs; k++)); do
     until info[k]=$(fetch "node.$k"); do
       [ "$SECONDS" -lt "$deadline" ] || { ulog "node $k did not report within ${start_timeout}s"; return 1; }
@@ -148,14 +175,22 @@ collect_nodes() {
   done
 }
 
-# plan: from info[], writes the hostfile and sets layout (run.sh options) and agent (mpirun args).
+# plan USER_PLACEMENT: from info[], writes the hostfile and sets layout (run.sh options) and agent
+# (mpirun args). run.sh binds each rank to cores of its own when the slots have enough of them;
+# where a node cannot bind (see node_binding) all ranks stay unbound, unless the user's arguments
+# place them (USER_PLACEMENT=1: a --map-by or --bind-to of theirs).
 plan() {
-  local k host cores gpus min_cores="" min_gpus="" rpn
+  local user_placement=$1 k host cores gpus binding min_cores="" min_gpus="" rpn unbound=""
   for ((k = 0; k < nprocs; k++)); do
-    read -r host cores gpus <<<"${info[k]}"
-    pr_log "node $k: $host, $cores cores, $gpus GPU(s)"
+    read -r host cores gpus binding <<<"${info[k]}"
+    pr_log "node $k: $host, $cores cores, $gpus GPU(s), binding: ${binding:-bind}"
     [ -z "$min_cores" ] || [ "$cores" -lt "$min_cores" ] && min_cores=$cores
     [ -z "$min_gpus" ] || [ "$gpus" -lt "$min_gpus" ] && min_gpus=$gpus
+    case ${binding:-bind} in
+      bind) ;;
+      share) unbound+="; node $k ($host): its slot has fewer CPUs than the machine lets it run on and nothing pins it to cores of its own" ;;
+      *) unbound+="; node $k ($host): an affinity mask pins its slot and Open MPI's binding would not keep to it" ;;
+    esac
   done
   if [ "$min_gpus" -gt 0 ] && [ "${POLYREP_DEVICE:-}" != cpu ]; then
     rpn=$min_gpus; layout=(--gpus-per-node "$rpn")
@@ -163,6 +198,10 @@ plan() {
     rpn=${POLYREP_RANKS_PER_NODE:-1}; layout=(--ranks-per-node "$rpn")
   fi
   layout+=(--cores-per-node "$min_cores")
+  if [ -n "$unbound" ] && [ "$user_placement" -eq 0 ]; then
+    pr_log "ranks are not bound to cores (--bind-to none): ${unbound#; }"
+    layout+=(--bind-to none)
+  fi
   hostfile="$msgdir/hostfile"
   : > "$hostfile"
   for ((k = 0; k < nprocs; k++)); do
@@ -219,7 +258,14 @@ node0_main() {
   disown "$hb_pid"   # no "Killed" notice from bash when stop_heartbeat ends it
   declare -a info layout agent
   collect_nodes || node0_finish 1
-  plan
+  local a user_placement=0
+  for a in "$@"; do
+    case $a in
+      --) break ;;
+      --map-by|--map-by=*|-map-by|--bind-to|--bind-to=*|-bind-to) user_placement=1 ;;
+    esac
+  done
+  plan "$user_placement"
   export POLYREP_CONDOR_CHIRP=$chirp POLYREP_CONDOR_SPOOL=$spool POLYREP_CONDOR_KEY=$key
   local cmd=("$jobs_dir/mpirun/run.sh" --hostfile "$hostfile" "${layout[@]}" "${agent[@]}" "$@")
   ulog "all $nprocs nodes reported; hostfile: $(tr '\n' ';' < "$hostfile")"
@@ -268,7 +314,7 @@ worker_stop() {
 
 worker_main() {
   trap worker_stop TERM INT HUP
-  post "node.$procno" "$(hostname) $(node_cores) $(node_gpus)" || ulog "warning: condor_chirp put failed"
+  post "node.$procno" "$(node_info)" || ulog "warning: condor_chirp put failed"
   local cmd rc
   while :; do
     if rc=$(fetch 'done'); then

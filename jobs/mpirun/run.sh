@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one polyrep subcommand under Open MPI's mpirun on the nodes of a hostfile, with the ranks
-# laid out per node, threads sized so that the node's cores are not oversubscribed, and (with
-# --gpus-per-node) one GPU per rank. Prints the mpirun command it runs. See jobs/README.md.
+# laid out per node, threads sized so that the node's cores are not oversubscribed, each rank bound
+# to cores of its own when they fit, and (with --gpus-per-node) one GPU per rank. Prints the mpirun
+# command it runs. See jobs/README.md.
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/common/launch_lib.sh"
 PR_LOG_TAG=run.sh
@@ -18,7 +19,8 @@ Usage: run.sh [OPTIONS] [MPIRUN ARGS...] -- SUBCOMMAND [ARGS...]
   --ranks-per-node N   MPI ranks per node (default 1)
   --gpus-per-node G    one rank per GPU: G ranks per node, each with its own GPU (CUDA_VISIBLE_DEVICES
                        chosen from the local rank) and `extract --device cuda`
-  --cores-per-node C   cores of one node (default: `nproc` here; the nodes are assumed alike)
+  --cores-per-node C   cores of one node (default: the physical cores this process may use here,
+                       hardware threads counted once; the nodes are assumed alike)
   --threads T          threads per rank (default: cores-per-node / ranks-per-node), passed as
                        OMP_NUM_THREADS and polyrep's --threads (unless ARGS already have --threads)
   --pipeline           SUBCOMMAND is extract; afterwards run `reduce` on its --out file
@@ -27,11 +29,12 @@ Usage: run.sh [OPTIONS] [MPIRUN ARGS...] -- SUBCOMMAND [ARGS...]
                        (check a hostfile with: run.sh --hostfile h --exec -- hostname)
   --dry-run            print the mpirun command(s) and run nothing
   Anything else before -- goes to mpirun unchanged, e.g. --mca btl_tcp_if_include eth0, -x VAR,
-  --prefix /opt/openmpi, --oversubscribe, --map-by ... (replaces ppr:N:node), --bind-to ...
+  --prefix /opt/openmpi, --oversubscribe, --map-by ..., --bind-to ... (these two replace the
+  placement run.sh chooses: ppr:N:node:pe=T --bind-to core when N x T <= C, else --bind-to none)
 
 Environment: POLYREP (polyrep binary; default `polyrep` on PATH, then the repository's
 build/src/polyrep), POLYREP_MPIRUN (default mpirun), POLYREP_JOBS_VERBOSE=1 (a line per rank
-saying where it runs).
+saying where it runs), POLYREP_HOST_CORES (this host's cores, instead of counting them).
 EOF
 }
 
@@ -71,7 +74,9 @@ if [ -n "$gpus" ]; then
   rpn=$gpus
 fi
 [ -n "$rpn" ] || rpn=1
-[ -n "$cores" ] || cores=$(nproc)
+# The cores this host lets us use (affinity, SMT siblings once, cgroup quota): the nodes are
+# assumed alike; say --cores-per-node when the nodes differ from the host run.sh runs on.
+[ -n "$cores" ] || cores=$(pr_node_cores)
 for v in nodes rpn cores; do
   pr_is_uint "${!v}" && [ "${!v}" -ge 1 ] || pr_die "--${v/rpn/ranks-per-node}: expected a positive integer, got '${!v}'"
 done
@@ -86,12 +91,25 @@ mpirun_cmd=("${POLYREP_MPIRUN:-mpirun}")
 [ "$(id -u)" -eq 0 ] && mpirun_cmd+=(--allow-run-as-root)
 mpirun_cmd+=(-np "$np")
 [ -n "$hostfile" ] && mpirun_cmd+=(--hostfile "$hostfile")
-pr_has_opt --map-by "${mpirun_extra[@]}" || pr_has_opt -map-by "${mpirun_extra[@]}" \
-  || mpirun_cmd+=(--map-by "ppr:$rpn:node")
-# Ranks run several threads each: Open MPI's default binding (to one core when np <= 2) would
-# squeeze a rank's threads onto a single core.
-pr_has_opt --bind-to "${mpirun_extra[@]}" || pr_has_opt -bind-to "${mpirun_extra[@]}" \
-  || mpirun_cmd+=(--bind-to none)
+# Placement: Open MPI's default binding (one core per rank when np <= 2) would squeeze a rank's
+# threads onto one core, so say where ranks go. Each rank gets $threads cores of its own when a
+# node has them (see pr_placement); a --map-by or --bind-to of the user's replaces ours.
+user_map=$(pr_opt_value --map-by "${mpirun_extra[@]}"; pr_opt_value -map-by "${mpirun_extra[@]}")
+user_bind=0
+pr_has_opt --bind-to "${mpirun_extra[@]}" || pr_has_opt -bind-to "${mpirun_extra[@]}" && user_bind=1
+if [ -z "$user_map" ] && [ "$user_bind" -eq 0 ]; then
+  pr_placement "$rpn" "$threads" "$cores" "$(pr_mask_not_binding_safe)"
+  mpirun_cmd+=("${PR_PLACEMENT[@]}")
+  pr_log "placement: $PR_PLACEMENT_NOTE"
+elif [ "$user_bind" -eq 0 ]; then
+  # The user's mapping; with pe=N in it Open MPI binds each rank to N cores itself, else nothing
+  # binds a rank to one core.
+  case ${user_map,,} in *pe=*) ;; *) mpirun_cmd+=(--bind-to none) ;; esac
+  pr_log "placement: your --map-by $user_map"
+elif [ -z "$user_map" ]; then
+  mpirun_cmd+=(--map-by "ppr:$rpn:node")
+  pr_log "placement: your --bind-to $(pr_opt_value --bind-to "${mpirun_extra[@]}"; pr_opt_value -bind-to "${mpirun_extra[@]}")"
+fi
 [ -n "${LD_LIBRARY_PATH:-}" ] && mpirun_cmd+=(-x LD_LIBRARY_PATH)
 mpirun_cmd+=("${mpirun_extra[@]}" "$PR_RANK_WRAPPER" --threads "$threads")
 [ -n "$gpus" ] && mpirun_cmd+=(--gpu)

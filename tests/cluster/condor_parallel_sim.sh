@@ -9,8 +9,11 @@
 #
 # Jobs:
 #   A  chirp launch (default, no ssh), --pipeline: extract + reduce with 3 ranks on 3 nodes; all
-#      wrappers exit 0, orted started on node1 and node2 by their wrappers, file complete and equal
-#      to a single-process extraction, nothing left running, no orted command left in the spool.
+#      wrappers exit 0, orted started on node1 and node2 by their wrappers, each rank runs the
+#      slot's 2 cores as threads (polyrep's placement lines; bound to them with --map-by
+#      ppr:1:node:pe=2 --bind-to core when the slot's 2 CPUs are the whole machine), file complete
+#      and equal to a single-process extraction, nothing left running, no orted command left in
+#      the spool.
 #   B  ssh launch (netns_agent.sh playing ssh, hostnames in the hostfile): extract; same checks.
 #   C  removal: a long extraction, SIGTERM to the three wrappers once ranks compute (as condor_rm
 #      does); every process (mpirun, orted, polyrep) must be gone within 15 s, all wrappers exit
@@ -43,6 +46,27 @@ small=(--model "$CL_DATA/models/tiny-bert" --corpus "$CL_DATA/flores200" --split
 long=(--model "$CL_DATA/models/tiny-bert" --corpus "$CL_DATA/flores200" --split dev
       --langs all --sample 40 --layers -1 --dtype float16 --progress 1)
 wpids=()
+
+# What the wrappers should choose: threads = the slot's 2 CPUs (fewer if this machine has fewer
+# cores); ranks bound to them when the slot is the whole machine (2 CPUs here) and no affinity
+# mask narrows this process, else left unbound (the slot shares a bigger machine).
+. "$CL_ROOT/jobs/common/launch_lib.sh"
+host_cores=$(pr_node_cores)
+threads=$(( host_cores < 2 ? host_cores : 2 ))
+bound=""; [ "$(nproc)" -le 2 ] && [ -z "$(pr_mask_not_binding_safe)" ] && bound=bound
+if [ -n "$bound" ]; then placement="--map-by ppr:1:node:pe=$threads --bind-to core"; else placement="--map-by ppr:1:node --bind-to none"; fi
+
+# check_placement JOB: node 0's mpirun placed the 3 ranks as expected, one per node, and polyrep
+# says each runs $threads threads (on cores of its own when bound).
+check_placement() {
+  local f="$CL_TMP/$1/node0.out" hosts
+  grep -q -- "^+ mpirun .* $placement " "$f" || { show_job "$1"; cl_fail "job $1: mpirun not started with $placement"; }
+  grep -q "$threads thread(s) per rank" "$f" || { show_job "$1"; cl_fail "job $1: not $threads threads per rank (Cpus = 2)"; }
+  cl_check_placement "$f" 3 "$threads" $bound
+  hosts=$(awk '{ print $2 }' "$CL_TMP/placement.table" | paste -sd' ' -)
+  [ "$hosts" = "node0 node1 node2" ] || { show_job "$1"; cl_fail "job $1: polyrep's placement lines put ranks 0-2 on '$hosts'"; }
+  cl_ok "$1: $placement; polyrep's placement lines: ranks 0-2 on node0 node1 node2, each running $threads thread(s)${bound:+ on $threads core(s) of its own}, no warning that threads share cores"
+}
 
 # start_job NAME [VAR=VALUE...] -- WRAPPER ARGS...: the three nodes' wrappers, in the background.
 start_job() {
@@ -121,8 +145,8 @@ for k in 1 2; do
 done
 hosts=$(grep -ho 'rank_wrapper: rank [0-9]/3 local 0 host node[012]' "$CL_TMP/A"/node*.out | awk '{print $7}' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
 [ "$hosts" = "node0=2 node1=2 node2=2 " ] || { show_job A; cl_fail "job A: ranks per host '$hosts'"; }
-grep -q '2 thread(s) per rank' "$CL_TMP/A/node0.out" || { show_job A; cl_fail "job A: not 2 threads per rank (Cpus = 2)"; }
-cl_ok "A: node1 and node2 each ran 2 orted fetched through chirp; one rank per node per step ($hosts); 2 threads per rank from Cpus = 2"
+cl_ok "A: node1 and node2 each ran 2 orted fetched through chirp; one rank per node per step ($hosts)"
+check_placement A
 cl_reference "${small[@]}"
 cl_check_file "$work/A.h5" 3
 cl_check_reduce "$work/A.h5" "${reduce[@]:0:2}"
@@ -138,6 +162,7 @@ wait_wrappers 120
 grep -q 'hostfile: node0 slots=1;node1 slots=1;node2 slots=1;' "$CL_TMP/B/node0.out" || { show_job B; cl_fail "job B: unexpected hostfile"; }
 hosts=$(grep -ho 'rank_wrapper: rank [0-9]/3 local 0 host node[012]' "$CL_TMP/B"/node*.out | awk '{print $7}' | sort | tr '\n' ' ')
 [ "$hosts" = "node0 node1 node2 " ] || { show_job B; cl_fail "job B: ranks on '$hosts'"; }
+check_placement B
 cl_check_file "$work/B.h5" 3
 no_processes_left "job B"
 cl_ok "B: ssh launch with the nodes' hostnames: all exited 0 after ${took}s, one rank per node, nothing left"

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # jobs/slurm/polyrep.sbatch on a real, private, one-node Slurm started by this test: munged with its
 # own key and socket, slurmctld and slurmd in the foreground with a generated slurm.conf (cgroup-
-# free: proctrack/linuxproc, task/none; state, spool, logs and pid files in a scratch directory;
-# random free ports), so nothing of the machine's own Slurm or munge configuration is read or touched.
-# The node claims 4 CPUs (config_overrides) so that 2 tasks x 2 cpus-per-task fit on a 2-core machine.
+# free: proctrack/linuxproc, task/affinity, which binds tasks with sched_setaffinity; state, spool,
+# logs and pid files in a scratch directory; random free ports), so nothing of the machine's own
+# Slurm or munge configuration is read or touched. The node is this machine's real CPUs (slurmd -C),
+# so that binding puts tasks on cores of their own: 2 tasks x C cpus-per-task, C = 2 with 4 cores
+# or more, else 1. (On one CPU the node claims 2, with task/none, and ranks share it.)
 #
 # Two jobs, each `sbatch ... polyrep.sbatch --pipeline -- extract ...` (extract + reduce):
 # one left to choose its launcher (srun --mpi=pmix when Slurm has the pmix plugin), one forced to
-# mpirun inside the allocation. Checks: job COMPLETED with exit 0, the launcher it used, 2 threads
-# per rank from --cpus-per-task, a complete file from 2 ranks equal to a single-process extraction,
-# reduce results; then the daemons are stopped and nothing of the test is left running.
+# mpirun inside the allocation. Checks: job COMPLETED with exit 0, the launcher it used and how it
+# placed the ranks (srun --cpu-bind=cores; mpirun --map-by ppr:2:node:pe=C --bind-to core), C
+# threads per rank from --cpus-per-task, and polyrep's placement lines: each rank runs C threads on
+# C cores of its own, the two on different CPUs, no warning that threads share cores; a complete
+# file from 2 ranks equal to a single-process extraction, reduce results; then the daemons are
+# stopped and nothing of the test is left running.
 #
 # Usage: slurm_sbatch.sh [POLYREP]. Needs root, slurm-wlm and munge (exit 77 otherwise).
 set -euo pipefail
@@ -68,6 +73,32 @@ for i in $(seq 1 50); do [ -S "$CL_TMP/munge.sock" ] && break; sleep 0.1; done
 munge -S "$CL_TMP/munge.sock" -n | unmunge -S "$CL_TMP/munge.sock" >/dev/null \
   || { cl_show_log "$CL_TMP/munged.out"; cl_fail "munged did not start"; }
 
+# The node as slurmd finds it (CPUs, sockets, cores, threads per core), so that task/affinity
+# binds tasks to real cores; cpus-per-task in whole cores (a task's threads on cores of its own).
+. "$CL_ROOT/jobs/common/launch_lib.sh"
+hw=$(slurmd -C 2>/dev/null | head -n 1)
+hw_field() { grep -o " $1=[0-9]*" <<<"$hw" | cut -d= -f2; }
+hw_cpus=$(hw_field CPUs) tpc=$(hw_field ThreadsPerCore)
+if [ "${hw_cpus:-0}" -ge 2 ] && [ "${hw_cpus:-0}" -le "$(nproc)" ]; then
+  cores=$((hw_cpus / ${tpc:-1}))
+  threads=$(( cores >= 4 ? 2 : 1 ))
+  cpt=$((threads * ${tpc:-1}))
+  node_line="NodeName=localhost NodeAddr=127.0.0.1 CPUs=$hw_cpus Boards=$(hw_field Boards) SocketsPerBoard=$(hw_field SocketsPerBoard) CoresPerSocket=$(hw_field CoresPerSocket) ThreadsPerCore=${tpc:-1} RealMemory=2000 State=UNKNOWN"
+  task_plugin=task/affinity
+  # srun binds every task itself. mpirun inside the job binds only when the job has all of the
+  # node's CPUs: with fewer (and no cpuset to confine it), polyrep.sbatch leaves ranks unbound.
+  srun_bound=bound mpirun_bound=""
+  [ $((2 * cpt)) -eq "$hw_cpus" ] && [ -z "$(pr_mask_not_binding_safe)" ] && mpirun_bound=bound
+else
+  threads=1 cpt=1 tpc=1
+  node_line="NodeName=localhost NodeAddr=127.0.0.1 CPUs=2 RealMemory=2000 State=UNKNOWN"
+  task_plugin=task/none srun_bound="" mpirun_bound=""
+  echo "note: fewer than 2 CPUs here (or slurmd -C disagrees with nproc): the node claims 2 CPUs, tasks are not bound"
+fi
+# Where Slurm counts hardware threads, cpus-per-task covers whole cores and polyrep is told the
+# cores (polyrep.sbatch takes a --threads of polyrep's over cpus-per-task).
+extra_threads=(); [ "${tpc:-1}" -gt 1 ] && extra_threads=(--threads "$threads")
+
 mkdir -p "$CL_TMP/state" "$CL_TMP/spool"
 : > "$CL_TMP/plugstack.conf"   # no SPANK plugins from /etc/slurm
 export SLURM_CONF="$CL_TMP/slurm.conf"
@@ -89,7 +120,7 @@ SlurmctldLogFile=$CL_TMP/slurmctld.log
 SlurmdLogFile=$CL_TMP/slurmd.log
 PlugStackConfig=$CL_TMP/plugstack.conf
 ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
+TaskPlugin=$task_plugin
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 SlurmdParameters=config_overrides
@@ -99,7 +130,7 @@ JobCompType=jobcomp/none
 MpiDefault=none
 ReturnToService=2
 MinJobAge=600
-NodeName=localhost NodeAddr=127.0.0.1 CPUs=4 RealMemory=2000 State=UNKNOWN
+$node_line
 PartitionName=test Nodes=localhost Default=YES MaxTime=30 State=UP
 EOF
 
@@ -114,7 +145,7 @@ for i in $(seq 1 100); do
   sleep 0.2
 done
 [ "$state" = idle ] || { cl_show_log "$CL_TMP/slurmctld.log"; cl_show_log "$CL_TMP/slurmd.log"; cl_fail "Slurm node not idle (state '$state')"; }
-cl_ok "private Slurm up: $(sinfo -h -o '%P %D node(s) %c CPUs %T') ($(srun --version)); srun --mpi=list: $(srun --mpi=list 2>&1 | grep -Eo 'pmix(_v[0-9]+)?' | sort -u | tr '\n' ' ')"
+cl_ok "private Slurm up ($task_plugin): $(sinfo -h -o '%P %D node(s) %c CPUs %T') ($(srun --version)); srun --mpi=list: $(srun --mpi=list 2>&1 | grep -Eo 'pmix(_v[0-9]+)?' | sort -u | tr '\n' ' ')"
 
 input=(--model "$CL_DATA/models/tiny-bert" --corpus "$CL_DATA/flores200" --split dev
        --langs eng_Latn,fra_Latn,spa_Latn --sample 8 --seed 4)
@@ -139,12 +170,13 @@ wait_job() {
 
 # submit LAUNCHER NAME: one job; checks its state, launcher, threads and file.
 submit() {
-  local launcher=$1 name=$2 id log rec t1=$SECONDS
+  local launcher=$1 name=$2 id log rec t1=$SECONDS bound=$srun_bound
+  [ "$launcher" = mpirun ] && bound=$mpirun_bound
   id=$(POLYREP="$CL_POLYREP" POLYREP_SLURM_LAUNCHER=$launcher \
-       sbatch --parsable --job-name="$name" --nodes=1 --ntasks-per-node=2 --cpus-per-task=2 \
+       sbatch --parsable --job-name="$name" --nodes=1 --ntasks-per-node=2 --cpus-per-task="$cpt" \
        --time=5 --chdir="$CL_TMP" --output="$CL_TMP/$name-%j.out" \
        "$CL_ROOT/jobs/slurm/polyrep.sbatch" --pipeline --reduce-args "${reduce[*]}" \
-       -- extract "${input[@]}" --out "$name.h5") || cl_fail "sbatch refused job $name"
+       -- extract "${input[@]}" "${extra_threads[@]}" --out "$name.h5") || cl_fail "sbatch refused job $name"
   rec=$(wait_job "$id" 150) || { cl_show_log "$CL_TMP/$name-$id.out"; cl_fail "job $id ($name) did not end within 150 s"; }
   log="$CL_TMP/$name-$id.out"
   case $rec in
@@ -154,12 +186,16 @@ submit() {
   cl_ok "job $id ($name) COMPLETED, exit 0, in $((SECONDS - t1)) s"
   if [ "$launcher" = auto ]; then
     grep -q 'launching with srun --mpi=pmix' "$log" || { cl_show_log "$log"; cl_fail "auto did not choose srun --mpi=pmix although srun --mpi=list lists pmix"; }
-    grep -q '^+ srun --mpi=pmix --ntasks=2 --cpus-per-task=2 ' "$log" || cl_fail "no srun command in $log"
+    grep -q "^+ srun --mpi=pmix --ntasks=2 --cpus-per-task=$cpt --cpu-bind=cores " "$log" || { cl_show_log "$log"; cl_fail "no srun --cpu-bind=cores command in $log"; }
   else
     grep -q '^+ mpirun .*-np 2 ' "$log" || { cl_show_log "$log"; cl_fail "no mpirun -np 2 command in $log"; }
+    if [ -n "$bound" ]; then
+      grep -q "^+ mpirun .*-np 2 --map-by ppr:2:node:pe=$threads --bind-to core " "$log" || { cl_show_log "$log"; cl_fail "mpirun inside the job did not bind ranks to $threads core(s) each"; }
+    fi
   fi
-  grep -q '2 thread(s) per rank' "$log" || { cl_show_log "$log"; cl_fail "polyrep did not run 2 threads per rank"; }
-  cl_ok "$name: launched as expected ($(grep -m1 -Eo 'launching with [a-z]+( --mpi=pmix)?' "$log")), 2 threads per rank"
+  grep -q "$threads thread(s) per rank" "$log" || { cl_show_log "$log"; cl_fail "polyrep.sbatch did not choose $threads thread(s) per rank"; }
+  cl_check_placement "$log" 2 "$threads" $bound
+  cl_ok "$name: launched as expected ($(grep -m1 -Eo 'launching with [a-z]+( --mpi=pmix)?' "$log")), $threads thread(s) per rank from --cpus-per-task=$cpt${bound:+, each on $threads core(s) of its own}, no warning that threads share cores"
   cl_check_file "$CL_TMP/$name.h5" 2
   cl_check_reduce "$CL_TMP/$name.h5" "${reduce[@]:0:2}"
 }

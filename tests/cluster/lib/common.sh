@@ -104,3 +104,34 @@ cl_check_reduce() {
     cl_ok "distributed PCA explained-variance ratios equal to a single-process reduce (within 1e-4)"
   fi
 }
+
+# cl_check_placement LOG RANKS THREADS [bound]: what polyrep extract says about where its ranks run.
+# Rank 0 logs one line per rank ("placement: rank 1 on node7: CPUs 2-3 (2 cores of its own),
+# 2 threads"); every rank 0..RANKS-1 must be there once, running the THREADS threads the launcher
+# chose, and there must be no warning that threads share cores (the launcher gave each rank
+# THREADS cores). With "bound" (the launcher bound ranks to cores): each rank has exactly THREADS
+# cores of its own, and the ranks on one host have disjoint CPUs. Writes "rank host cpus cores
+# threads" per rank to $CL_TMP/placement.table and prints it indented.
+cl_check_placement() {
+  local log=$1 ranks=$2 threads=$3 bound=${4:-} got
+  sed -nE 's/.*placement: rank ([0-9]+) on ([^ :]+): CPUs ([0-9,-]+) \(([0-9.e+]+) cores? of its own\), ([0-9]+) threads?$/\1 \2 \3 \4 \5/p' "$log" \
+    | sort -n -k1,1 > "$CL_TMP/placement.table"
+  got=$(awk '{ print $1 }' "$CL_TMP/placement.table" | paste -sd' ' -)
+  [ "$got" = "$(seq -s' ' 0 $((ranks - 1)))" ] \
+    || { cl_show_log "$log" 60; cl_fail "$log: placement lines for ranks '$got', expected 0..$((ranks - 1)) once each"; }
+  awk -v t="$threads" '$5 != t { bad = 1 } END { exit bad }' "$CL_TMP/placement.table" \
+    || { cat "$CL_TMP/placement.table"; cl_fail "$log: not every rank runs the $threads thread(s) the launcher chose"; }
+  if grep -q 'share cores' "$log"; then
+    grep 'share cores' "$log" >&2
+    cl_fail "$log: polyrep warns that threads share cores although the launcher gave each rank $threads core(s)"
+  fi
+  if [ "$bound" = bound ]; then
+    awk -v t="$threads" '$4 + 0 != t { bad = 1 } END { exit bad }' "$CL_TMP/placement.table" \
+      || { cat "$CL_TMP/placement.table"; cl_fail "$log: a rank bound to cores does not have $threads core(s) of its own"; }
+    # Every CPU of a host in at most one rank's list.
+    awk '{ n = split($3, parts, ","); for (i = 1; i <= n; i++) { m = split(parts[i], r, "-"); last = (m > 1) ? r[2] : r[1];
+             for (c = r[1]; c <= last; c++) if (++seen[$2 " " c] > 1) bad = 1 } } END { exit bad }' "$CL_TMP/placement.table" \
+      || { cat "$CL_TMP/placement.table"; cl_fail "$log: ranks on the same host share CPUs although they were bound to cores of their own"; }
+  fi
+  awk '{ printf "    rank %s on %s: CPUs %s, %s core(s) of its own, %s thread(s)\n", $1, $2, $3, $4, $5 }' "$CL_TMP/placement.table"
+}
