@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake git pkg-config ca-certificates
+  build-essential cmake ninja-build git pkg-config ca-certificates
   openmpi-bin libopenmpi-dev
   libhdf5-openmpi-dev hdf5-tools
   libtorch-dev libprotobuf-dev

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
+#include "polyrep/core/memory.hpp"
 #include "polyrep/core/version.hpp"
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/mpi/environment.hpp"
@@ -64,6 +65,7 @@ int launcher_rank() {
 }
 
 int main(int argc, char** argv) {
+  keep_freed_memory_for_reuse();
   CLI::App app{"polyrep: layer-wise representations of multilingual transformers, extracted with "
                "MPI into one parallel-HDF5 file"};
   app.set_version_flag("--version", std::string("polyrep ") + kVersion);

@@ -77,7 +77,7 @@ void add_content_flags(CLI::App* app, ExtractFlags& f) {
 void add_run_flags(CLI::App* app, ExtractFlags& f) {
   auto& o = f.options;
   app->add_option("--batch-tokens", o.plan.batch_tokens,
-                  "Padded tokens per attention batch (0 = 1024 on a CPU, 8192 on a GPU); the dense "
+                  "Padded tokens per attention batch (0 = one sentence at a time on a CPU, 8192 on a GPU); the dense "
                   "layers run on each window's tokens packed without padding")->capture_default_str();
   app->add_option("--window-sentences", o.plan.window_sentences,
                   "Sentences per window at most (0 = no limit beyond --window-tokens)")->capture_default_str();

@@ -71,7 +71,7 @@ void validate(const PlanOptions& options) {
 
 PlanOptions resolve_plan_options(PlanOptions given, bool gpu, std::int64_t total_tokens) {
   validate(given);
-  if (given.batch_tokens == 0) given.batch_tokens = gpu ? 8192 : 1024;
+  if (given.batch_tokens == 0) given.batch_tokens = gpu ? 8192 : 1;
   if (given.window_sentences == 0) given.window_sentences = std::numeric_limits<std::int64_t>::max();
   if (given.window_tokens == 0) {
     const std::int64_t low = gpu ? 2048 : 384, high = gpu ? 16384 : 1024;

@@ -6,9 +6,9 @@
 
 namespace polyrep::extract {
 namespace {
-// Fitted by tools/bench/calibrate_work.sh (see work_estimate.hpp).
-constexpr double kAttentionPerHidden = 1.6;
-constexpr double kWindowOverhead = 8.0;
+// Fitted by tools/bench/work_calibration (see work_estimate.hpp).
+constexpr double kAttentionPerHidden = 2.5;
+constexpr double kWindowOverhead = 0.0;
 }  // namespace
 
 WorkModel work_model_for_hidden(std::int64_t hidden_size) {

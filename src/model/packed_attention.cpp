@@ -1,6 +1,8 @@
 #include "polyrep/model/packed_attention.hpp"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -75,6 +77,7 @@ AttentionLayout::AttentionLayout(const PackedInput& input, bool causal, const at
     std::vector<std::int64_t> lengths;
     for (std::int64_t s : sentences) lengths.push_back(off[static_cast<std::size_t>(s) + 1] - off[static_cast<std::size_t>(s)]);
     g.length = *std::max_element(lengths.begin(), lengths.end());
+    g.first_row = off[static_cast<std::size_t>(sentences.front())];
     std::vector<std::int64_t> gather, real, rows;
     for (std::int64_t j = 0; j < g.count; ++j) {
       const std::int64_t first = off[static_cast<std::size_t>(sentences[static_cast<std::size_t>(j)])];
@@ -87,27 +90,72 @@ AttentionLayout::AttentionLayout(const PackedInput& input, bool causal, const at
         }
       }
     }
-    g.gather = longs_on(gather, device);
-    g.real = longs_on(real, device);
-    g.rows = longs_on(rows, device);
+    if (g.count > 1) {  // a single sentence is attended in place (packed_attention)
+      g.gather = longs_on(gather, device);
+      g.real = longs_on(real, device);
+      g.rows = longs_on(rows, device);
+    }
     at::Tensor mask = group_mask(lengths, g.length, causal);
     if (mask.defined()) g.mask = mask.to(device);
     groups_.push_back(std::move(g));
   }
 }
 
+namespace {
+
+void attend_group(const AttentionLayout::Group& g, const at::Tensor& qkv, std::int64_t heads, const ScoreFn& scores,
+                  at::Tensor& context) {
+  const std::int64_t hidden = qkv.size(1) / 3, head_dim = hidden / heads;
+  if (g.count == 1) {  // one sentence: its rows are contiguous, nothing to gather or pad
+    const at::Tensor slab =
+        qkv.narrow(0, g.first_row, g.length).view({1, g.length, 3, heads, head_dim}).permute({2, 0, 3, 1, 4});
+    const at::Tensor probs = at::softmax(scores(slab[0], slab[1], g.mask), -1);
+    context.narrow(0, g.first_row, g.length).view({1, g.length, heads, head_dim})
+        .copy_(at::matmul(probs, slab[2]).permute({0, 2, 1, 3}));
+    return;
+  }
+  // [3, count, heads, length, head_dim]: the HF layout of query/key/value per sentence.
+  const at::Tensor slab =
+      qkv.index_select(0, g.gather).view({g.count, g.length, 3, heads, head_dim}).permute({2, 0, 3, 1, 4});
+  const at::Tensor probs = at::softmax(scores(slab[0], slab[1], g.mask), -1);
+  const at::Tensor grouped = at::matmul(probs, slab[2]).permute({0, 2, 1, 3}).reshape({g.count * g.length, hidden});
+  context.index_copy_(0, g.rows, grouped.index_select(0, g.real));
+}
+
+// Groups ordered longest, shortest, second longest, ...: the contiguous chunks at::parallel_for
+// hands the threads then get similar work although attention grows with the length squared.
+std::vector<std::size_t> zigzag_by_cost(const std::vector<AttentionLayout::Group>& groups) {
+  std::vector<std::size_t> by_cost(groups.size());
+  for (std::size_t i = 0; i < by_cost.size(); ++i) by_cost[i] = i;
+  const auto cost = [&](std::size_t i) { return groups[i].count * groups[i].length * groups[i].length; };
+  std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return cost(a) > cost(b); });
+  std::vector<std::size_t> order;
+  for (std::size_t lo = 0, hi = by_cost.size(); lo < hi;) {
+    order.push_back(by_cost[lo++]);
+    if (lo < hi) order.push_back(by_cost[--hi]);
+  }
+  return order;
+}
+
+}  // namespace
+
 at::Tensor packed_attention(const AttentionLayout& layout, const at::Tensor& qkv, std::int64_t heads,
                             const ScoreFn& scores) {
-  const std::int64_t hidden = qkv.size(1) / 3, head_dim = hidden / heads;
-  at::Tensor context = at::empty({layout.tokens(), hidden}, qkv.options());
-  for (const AttentionLayout::Group& g : layout.groups()) {
-    // [3, count, heads, length, head_dim]: the HF layout of query/key/value per sentence.
-    const at::Tensor slab =
-        qkv.index_select(0, g.gather).view({g.count, g.length, 3, heads, head_dim}).permute({2, 0, 3, 1, 4});
-    const at::Tensor probs = at::softmax(scores(slab[0], slab[1], g.mask), -1);
-    const at::Tensor grouped = at::matmul(probs, slab[2]).permute({0, 2, 1, 3}).reshape({g.count * g.length, hidden});
-    context.index_copy_(0, g.rows, grouped.index_select(0, g.real));
+  at::Tensor context = at::empty({layout.tokens(), qkv.size(1) / 3}, qkv.options());
+  const auto& groups = layout.groups();
+  if (!qkv.is_cpu()) {  // a GPU runs each group's kernels asynchronously: nothing to gain from threads
+    for (const auto& g : groups) attend_group(g, qkv, heads, scores, context);
+    return context;
   }
+  // On a CPU one small sentence's products and softmax are too small to share between threads
+  // (measured: slower at 2 threads than at 1), so threads take whole groups, each computed on one
+  // thread (ATen runs ops inside a parallel region sequentially). Each group writes its own rows
+  // of `context`, and its arithmetic does not depend on the thread count.
+  const std::vector<std::size_t> order = zigzag_by_cost(groups);
+  at::parallel_for(0, static_cast<std::int64_t>(order.size()), 1, [&](std::int64_t begin, std::int64_t end) {
+    const c10::InferenceMode guard;  // thread-local: the worker threads need it to write `context`
+    for (std::int64_t i = begin; i < end; ++i) attend_group(groups[order[static_cast<std::size_t>(i)]], qkv, heads, scores, context);
+  });
   return context;
 }
 

@@ -23,10 +23,14 @@ struct WorkModel {
   double window_overhead = 0;
 };
 
-/// Calibrated against measured forward times of an mBERT-base-shaped model on 2 cores (OpenBLAS;
-/// tools/bench/calibrate_work.sh): attention_length = 1.6 h (the flop ratio alone would give
-/// 6 h: attention's small matrix products and softmax run far below GEMM speed) and a window
-/// overhead of 8 tokens. std::invalid_argument for hidden_size <= 0.
+/// Calibrated against measured times of the window runner (packed forward, copies, pooling) on an
+/// mBERT-base-shaped model, 1 thread, OpenBLAS, 36 windows of 256 to 1,124 tokens made of
+/// sentences of 8 to 256 tokens (tools/bench/work_calibration): the least-squares fit gives
+/// attention_length = 2.48 h (the flop ratio alone would say 6 h: attention's small products and
+/// softmax run well below GEMM speed) and 1.3 tokens per window, within the noise, so 2.5 h and 0;
+/// the fit's errors are within +-11% per window, the machine's run-to-run noise. (A window's
+/// collective write round is not in it: its cost is the "wait"/"write" phases, not forward work.)
+/// std::invalid_argument for hidden_size <= 0.
 WorkModel work_model_for_hidden(std::int64_t hidden_size);
 
 /// Estimated cost of each window of `plan`, in plan order.

@@ -41,6 +41,7 @@ class AttentionLayout {
 
   struct Group {
     std::int64_t count = 0, length = 0;  // sentences, padded length
+    std::int64_t first_row = 0;          // a group of one sentence: its rows [first_row, + length)
     at::Tensor gather;    // [count * length] packed row of each padded slot (padding repeats a real row)
     at::Tensor real;      // [real tokens] padded slots that hold real tokens
     at::Tensor rows;      // [real tokens] their packed rows

@@ -86,8 +86,8 @@ TEST(Plan, OptionsAreValidated) {
 
 TEST(Plan, AutomaticSizesFollowTheJobAndDeviceNotTheRanks) {
   constexpr auto unlimited = std::numeric_limits<std::int64_t>::max();
-  // CPU: total/32 kept within [384, 1024]; attention groups of 1024 padded tokens.
-  EXPECT_EQ(resolve_plan_options({}, false, 10000), (PlanOptions{1024, unlimited, 384}));   // 312 -> 384
+  // CPU: total/32 kept within [384, 1024]; each sentence attended alone.
+  EXPECT_EQ(resolve_plan_options({}, false, 10000), (PlanOptions{1, unlimited, 384}));   // 312 -> 384
   EXPECT_EQ(resolve_plan_options({}, false, 25000).window_tokens, 781);                      // 25000/32
   EXPECT_EQ(resolve_plan_options({}, false, 100000).window_tokens, 1024);                    // 3125 -> 1024
   // GPU: within [2048, 16384], groups of 8192.
@@ -96,7 +96,7 @@ TEST(Plan, AutomaticSizesFollowTheJobAndDeviceNotTheRanks) {
   EXPECT_EQ(resolve_plan_options({}, true, 10500000).window_tokens, 16384);
   // What the user gave is kept; negative values name their flag.
   EXPECT_EQ(resolve_plan_options({7, 3, 99}, false, 1), (PlanOptions{7, 3, 99}));
-  EXPECT_EQ(resolve_plan_options({0, 5, 0}, false, 32 * 600), (PlanOptions{1024, 5, 600}));
+  EXPECT_EQ(resolve_plan_options({0, 5, 0}, false, 32 * 600), (PlanOptions{1, 5, 600}));
   try {
     resolve_plan_options({0, 0, -2}, false, 1);
     ADD_FAILURE() << "negative --window-tokens accepted";

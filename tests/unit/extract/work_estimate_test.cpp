@@ -18,10 +18,10 @@ TEST(WorkEstimate, RealTokensPlusPaddedAttentionPlusWindowOverhead) {
   EXPECT_DOUBLE_EQ(work[0], 8 + 3 + 2 * 5 * 5 / 12.0);           // one group of 2 padded to 5
   EXPECT_DOUBLE_EQ(work[1], 10 + 3 + (8 * 8 + 2 * 2) / 12.0);
   EXPECT_DOUBLE_EQ(work[2], 8 + 3 + (7 * 7 + 1 * 1) / 12.0);
-  // The calibrated model (work_estimate.hpp): attention_length 1.6 h, 8 tokens per window.
+  // The calibrated model (work_estimate.hpp): attention_length 2.5 h, nothing per window.
   const WorkModel model = work_model_for_hidden(10);
-  EXPECT_DOUBLE_EQ(model.attention_length, 16.0);
-  EXPECT_DOUBLE_EQ(model.window_overhead, 8.0);
+  EXPECT_DOUBLE_EQ(model.attention_length, 25.0);
+  EXPECT_DOUBLE_EQ(model.window_overhead, 0.0);
   EXPECT_THROW(work_model_for_hidden(0), std::invalid_argument);
 }
 
