@@ -163,7 +163,9 @@ pr_opt_value() {
 
 # pr_complete_args THREADS GPU SUBCOMMAND ARGS...: sets PR_ARGS to polyrep's argument list with
 # what the launcher decided added, unless the user said otherwise: --threads for extract and reduce
-# (reduce's --threads is per t-SNE job), --device cuda for extract with one GPU per rank.
+# (reduce's --threads is per t-SNE job), --device cuda for extract with one GPU per rank, and
+# --resume for extract (unless --overwrite): a requeued or resubmitted job then finishes what the
+# killed one left instead of starting over; without a partial file it starts from the beginning.
 pr_complete_args() {
   local threads=$1 gpu=$2; shift 2
   PR_ARGS=("$@")
@@ -172,6 +174,9 @@ pr_complete_args() {
       pr_has_opt --threads "$@" || PR_ARGS+=(--threads "$threads")
       if [ "$1" = extract ] && [ "$gpu" -eq 1 ] && ! pr_has_opt --device "$@"; then
         PR_ARGS+=(--device cuda)
+      fi
+      if [ "$1" = extract ] && ! pr_has_opt --resume "$@" && ! pr_has_opt --overwrite "$@"; then
+        PR_ARGS+=(--resume)
       fi ;;
   esac
 }
@@ -184,6 +189,9 @@ pr_run_polyrep() {
   shift 5
   polyrep=$(pr_find_polyrep) || exit 2
   pr_complete_args "$threads" "$gpu" "$@"
+  if [ "${1:-}" = extract ] && [ -n "$(pr_opt_value --out "$@")" ]; then
+    PR_RESUMABLE_FILE="$(pr_opt_value --out "$@").partial.resume"
+  fi
   if [ "$pipeline" -eq 0 ]; then
     "$runner" "$polyrep" "${PR_ARGS[@]}"
     return
@@ -199,8 +207,11 @@ pr_run_polyrep() {
 }
 
 # pr_run_forwarding CMD...: runs CMD (an mpirun, srun) as a child and waits for it; a TERM, INT or
-# HUP sent to this script goes on to CMD, which then takes its ranks down, and the script exits
-# 143 once CMD is gone instead of going on to a next step. Returns CMD's exit status.
+# HUP sent to this script goes on to CMD, which passes it to the ranks (they stop after their
+# current round, resumable), and the script exits once CMD is gone instead of going on to a next
+# step: with 75 when CMD did, or when PR_RESUMABLE_FILE (an extract's OUT.partial.resume) exists,
+# else 143. mpirun 4 itself exits 1 after a signal even when every rank exited 75, hence the file.
+# Returns CMD's exit status.
 PR_CHILD=0
 PR_STOPPING=0
 pr_forward_signal() { PR_STOPPING=1; [ "$PR_CHILD" -eq 0 ] || kill -TERM "$PR_CHILD" 2>/dev/null || true; }
@@ -213,8 +224,17 @@ pr_run_forwarding() {
   # A trapped signal interrupts `wait`: wait again until the command has finished tearing down.
   while kill -0 "$PR_CHILD" 2>/dev/null; do wait "$PR_CHILD" || rc=$?; done
   PR_CHILD=0
-  [ "$PR_STOPPING" -eq 0 ] || { pr_log "stopped by a signal"; exit 143; }
+  [ "$PR_STOPPING" -eq 0 ] || pr_exit_stopped "$rc"
   return "$rc"
+}
+PR_RESUMABLE_FILE=""
+pr_exit_stopped() {
+  if [ "$1" -eq 75 ] || { [ -n "$PR_RESUMABLE_FILE" ] && [ -f "$PR_RESUMABLE_FILE" ]; }; then
+    pr_log "stopped by a signal; resumable: the same command finishes the run (it passes --resume)"
+    exit 75
+  fi
+  pr_log "stopped by a signal"
+  exit 143
 }
 
 # Major version of the Open MPI whose mpirun we use (4: ORTE; 5 and later: PRRTE), 4 if unknown.

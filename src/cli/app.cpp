@@ -9,6 +9,7 @@
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
 #include "polyrep/core/memory.hpp"
+#include "polyrep/core/stop.hpp"
 #include "polyrep/core/version.hpp"
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/mpi/environment.hpp"
@@ -44,6 +45,10 @@ int run_parallel(const Command& command, int& argc, char**& argv) {
   try {
     command.run(&world);
     return 0;
+  } catch (const Interrupted& e) {
+    // Every rank agreed to stop and left its output resumable.
+    if (world.is_root()) log::warn(e.what());
+    return kExitResumable;
   } catch (const CollectiveError& e) {
     if (world.is_root()) log::error(e.what());
     return 1;

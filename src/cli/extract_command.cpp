@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
+#include "polyrep/core/stop.hpp"
 #include "polyrep/extract/extractor.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
@@ -23,9 +24,10 @@ std::vector<std::string> split_languages(const std::string& spec) {
   std::vector<std::string> out;
   std::stringstream in(spec);
   std::string part;
-  while (std::getline(in, part, ',')) {
-    if (!part.empty()) out.push_back(part);
-  }
+  // Empty entries are kept (",", "a,,b", ""): Corpus::open refuses them by name instead of
+  // reading an empty list as "all".
+  while (std::getline(in, part, ',')) out.push_back(part);
+  if (spec.empty() || spec.back() == ',') out.push_back("");
   return out;
 }
 
@@ -60,6 +62,12 @@ void add_io_flags(CLI::App* app, ExtractFlags& f) {
   app->add_option("--seed", o.seed, "Sampling seed")->capture_default_str();
   app->add_option("--out", o.out, "Output HDF5 file")->required();
   app->add_flag("--overwrite", o.overwrite, "Replace --out if it exists (only once the new file is complete)");
+  app->add_flag("--resume", o.resume,
+                "Finish the unfinished run in OUT.partial (same inputs, any number of ranks); without one, "
+                "start from the beginning; a complete OUT: nothing to do");
+  app->add_option("--checkpoint-seconds", o.checkpoint_seconds,
+                  "Record written windows durably at most this often (0 = after every round); a killed "
+                  "run loses at most this much work")->capture_default_str();
 }
 
 void add_content_flags(CLI::App* app, ExtractFlags& f) {
@@ -110,6 +118,7 @@ void run_extract_command(ExtractFlags& f, const mpi::Comm& comm) {
     f.options.corpus.languages = split_languages(f.langs);
     f.options.sample = parse_sample(f.sample);
   });
+  install_stop_handlers();  // SIGTERM/SIGINT: stop after the next round, resumable
   extract::run_extract(f.options, comm);
 }
 

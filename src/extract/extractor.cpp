@@ -9,7 +9,12 @@
 #include "polyrep/core/log.hpp"
 #include "polyrep/core/version.hpp"
 #include "polyrep/corpus/sample.hpp"
+#include "polyrep/core/hash.hpp"
+#include "polyrep/core/stop.hpp"
+#include "polyrep/extract/checkpoint.hpp"
 #include "polyrep/extract/finalize.hpp"
+#include "polyrep/extract/fingerprint.hpp"
+#include "polyrep/extract/resume.hpp"
 #include "polyrep/extract/output_file.hpp"
 #include "polyrep/extract/progress.hpp"
 #include "polyrep/extract/round_writer.hpp"
@@ -145,28 +150,104 @@ void write_metrics(const ExtractOptions& options, const Setup& setup, const Extr
   metrics::write_run_metrics(options.metrics, run, rank, comm);
 }
 
-// The windows (sized for the job and device, never for the rank count) and each rank's share,
-// equal in estimated forward work rather than in tokens: languages differ in fertility, so equal
-// tokens can mean very different sentence lengths and attention cost.
-PlannedWork plan_work(const Setup& setup, const Counts& counts, const mpi::Comm& comm) {
+// The windows (sized for the job and device, never for the rank count; a resumed run uses the
+// sizes recorded by the run it continues) and the per-sentence table.
+PlannedWork plan_work(const Setup& setup, const Counts& counts, const PlanOptions& sizes, const mpi::Comm& comm) {
   PlannedWork work;
-  std::int64_t total = 0;
-  for (std::int32_t n : counts.tokens) total += n;
-  const PlanOptions sizes = resolve_plan_options(setup.plan, setup.encoder->device() == model::Device::cuda, total);
   work.plan = mpi::agree(comm, [&] { return make_plan(counts.tokens, sizes); });
   work.window_work = window_work(work.plan, work_model_for_hidden(setup.encoder->config().hidden_size));
-  work.slices = partition(work.plan, comm.size(), work.window_work);
   work.table = make_sentence_table(setup, counts, work.plan);
-  if (comm.is_root()) {
-    char balance[64];
-    std::snprintf(balance, sizeof balance, "%.1f%%", 100.0 * imbalance(rank_work(work.slices, work.window_work)));
-    log::info("extract: " + std::to_string(setup.total_sentences()) + " sentences in " +
-              std::to_string(setup.corpus->languages().size()) + " languages, " + std::to_string(total) +
-              " tokens, " + std::to_string(work.plan.windows.size()) + " windows of up to " +
-              std::to_string(sizes.window_tokens) + " tokens over " + std::to_string(comm.size()) +
-              " ranks (estimated work of the busiest rank " + balance + " above the mean)");
-  }
   return work;
+}
+
+// Each rank's share of the windows still to run, equal in estimated forward work rather than in
+// tokens: languages differ in fertility, so equal tokens can mean very different sentence lengths
+// and attention cost. Windows already written weigh nothing.
+void assign_windows(const Setup& setup, const PlanOptions& sizes, PlannedWork& work, const mpi::Comm& comm) {
+  std::vector<double> weights = work.window_work;
+  for (std::size_t w = 0; w < work.done.size(); ++w) weights[w] = work.done[w] ? 0.0 : weights[w];
+  work.slices = partition(work.plan, comm.size(), weights);
+  if (!comm.is_root()) return;
+  std::vector<double> load = rank_work(work.slices, weights);
+  char balance[64];
+  std::snprintf(balance, sizeof balance, "%.1f%%", 100.0 * imbalance(load));
+  log::info("extract: " + std::to_string(setup.total_sentences()) + " sentences in " +
+            std::to_string(setup.corpus->languages().size()) + " languages, " +
+            std::to_string(work.plan.total_tokens()) + " tokens, " + std::to_string(work.plan.windows.size()) +
+            " windows of up to " + std::to_string(sizes.window_tokens) + " tokens over " +
+            std::to_string(comm.size()) + " ranks (estimated work of the busiest rank " + balance + " above the mean)");
+}
+
+// Where the run starts: the plan options it must use, and on rank 0 the record of the run it
+// continues (resuming = a record was read).
+struct Start {
+  bool resuming = false;
+  PlanOptions sizes;
+  ResumeRecord record;   // rank 0
+};
+
+Start read_start(const ExtractOptions& options, const Setup& setup, std::int64_t total_tokens, const mpi::Comm& comm) {
+  Start start;
+  std::vector<std::int64_t> sizes{0, 0, 0, 0};
+  mpi::on_root(comm, [&] {
+    PlanOptions chosen = resolve_plan_options(setup.plan, setup.encoder->device() == model::Device::cuda, total_tokens);
+    if (options.resume && output_state(options.out) == OutputState::resumable) {
+      start.record = read_resume_record(resume_paths(options.out).record);
+      chosen = resumed_plan_options(start.record, setup.plan);
+      sizes[3] = 1;
+    }
+    sizes[0] = chosen.batch_tokens;
+    sizes[1] = chosen.window_sentences;
+    sizes[2] = chosen.window_tokens;
+  });
+  comm.broadcast(sizes);
+  start.sizes = {sizes[0], sizes[1], sizes[2]};
+  start.resuming = sizes[3] == 1;
+  return start;
+}
+
+// A fresh run creates the file and saves its resume record; a resumed one checks that it is the
+// same run, puts the file's metadata back as it was at creation and learns which windows are done.
+std::vector<bool> begin_output(const ExtractOptions& options, const Setup& setup, const PlannedWork& work,
+                               Start& start, const mpi::Comm& comm) {
+  const auto windows = static_cast<std::int64_t>(work.plan.windows.size());
+  std::vector<std::int64_t> done(static_cast<std::size_t>(windows), 0);
+  if (!start.resuming) {
+    mpi::agree(comm, [&] { create_output(setup.partial, comm, output_layout(setup, work.plan), comm.is_root() ? &work.table : nullptr); });
+  }
+  mpi::on_root(comm, [&] {
+    const Fingerprint fingerprint = run_fingerprint(options, setup, start.sizes);
+    const ResumePaths paths = resume_paths(options.out);
+    if (start.resuming) {
+      check_same_run(paths.partial, start.record, fingerprint, run_context(setup));
+      if (start.record.windows != windows) throw InputError(paths.record.string() + ": records another plan");
+      restore_metadata(paths.partial, start.record);
+      const std::vector<bool> flags = read_done(paths.journal, windows);
+      std::int64_t n = 0;
+      for (std::size_t w = 0; w < flags.size(); ++w) n += (done[w] = flags[w] ? 1 : 0);
+      log::info("resuming " + paths.partial.string() + ": " + with_thousands(n) + " of " + with_thousands(windows) +
+                " windows already written; " + with_thousands(windows - n) + " to go");
+      return;
+    }
+    ResumeRecord record;
+    record.fingerprint = fingerprint;
+    record.context = run_context(setup);
+    record.windows = windows;
+    snapshot_metadata(paths.partial, raw_extents(paths.partial), record);
+    std::error_code ec;
+    std::filesystem::remove(paths.journal, ec);
+    write_resume_record(paths.record, record);
+    start.record = std::move(record);
+  });
+  comm.broadcast(done);
+  return std::vector<bool>(done.begin(), done.end());
+}
+
+void stop_if_asked(const mpi::Comm& comm, const char* when) {
+  if (comm.allreduce_or(stop_requested())) {
+    throw Interrupted(std::string("stopped by signal ") + std::to_string(stop_signal()) + " " + when +
+                      "; resumable: rerun with --resume");
+  }
 }
 
 }  // namespace
@@ -175,11 +256,23 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
   metrics::PhaseClock clock(extract_phases());
   const metrics::ActiveClock active(clock);
   mpi::agree(comm, [&] { metrics::check_metrics_path(options.metrics); });
+  ExtractSummary summary;
+  summary.path = options.out;
+  if (options.resume && comm.allreduce_or(comm.is_root() && output_state(options.out) == OutputState::complete)) {
+    if (comm.is_root()) log::info("--resume: '" + options.out.string() + "' is complete: nothing to do");
+    mpi::on_root(comm, [&] { remove_resume_files(options.out); });
+    return summary;
+  }
   const Setup setup = clock.time(phase::load, [&] { return prepare(options, comm); });
   const Counts counts = clock.time(phase::tokenize, [&] { return count_tokens(setup, comm); });
-  ExtractSummary summary;
+  stop_if_asked(comm, "before any window was computed");
   summary.truncated = report_truncation(counts, setup, comm);
-  const PlannedWork work = plan_work(setup, counts, comm);
+  std::int64_t total_tokens = 0;
+  for (std::int32_t n : counts.tokens) total_tokens += n;
+  Start start = read_start(options, setup, total_tokens, comm);
+  PlannedWork work = plan_work(setup, counts, start.sizes, comm);
+  work.done = clock.time(phase::write, [&] { return begin_output(options, setup, work, start, comm); });
+  assign_windows(setup, start.sizes, work, comm);
   summary.sentences = setup.total_sentences();
   summary.tokens = work.plan.total_tokens();
   const double rounds_start = clock.since_start();
@@ -189,13 +282,18 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
   summary.bytes_written = stats.bytes_written;
   summary.all_writes_collective = stats.all_collective;
   for (const RankSlice& s : work.slices) summary.ranks_without_work += s.empty() ? 1 : 0;
-  summary.path = options.out;
   const std::vector<std::int64_t> threads = comm.allgatherv(std::vector<std::int64_t>{setup.threads});
+  const std::int64_t tokens_this_run = comm.allreduce_sum(stats.mine.tokens);
   clock.time(phase::finalize, [&] {
     mpi::on_root(comm, [&] {
       FinalizeInput input{setup.corpus.get(), &setup.sample, setup.tokenizer.get(),
                           run_attributes(options, setup, threads, comm)};
+      input.attributes.push_back({"input_fingerprint", hex64(fingerprint_hash(start.record.fingerprint))});
+      std::int64_t resumed = 0;
+      for (bool d : work.done) resumed += d ? 1 : 0;
+      input.attributes.push_back({"windows_from_earlier_runs", resumed});
       finalize_output(setup.partial, options.out, input);
+      remove_resume_files(options.out);
     });
   });
   summary.seconds = clock.since_start();
@@ -204,7 +302,7 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
   if (comm.is_root()) {
     log::info("extract: wrote " + options.out.string() + " in " +
               Progress::format_duration(summary.seconds) + " (" +
-              std::to_string(static_cast<long long>(static_cast<double>(summary.tokens) /
+              std::to_string(static_cast<long long>(static_cast<double>(tokens_this_run) /
                                                     std::max(summary.extract_seconds, 1e-9))) +
               " tokens/s over all ranks; peak memory per rank " +
               std::to_string(summary.peak_rss_bytes >> 20) + " MiB)");

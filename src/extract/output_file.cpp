@@ -18,7 +18,6 @@ struct ParallelOutput::Impl {
   OutputLayout layout;
   h5::File file;
   h5::Datatype hidden_type;
-  Dataset lang, source_index, token_offset, truncated;
   Dataset token_id, token_sentence, token_position, token_special;
   Dataset hidden_tokens;
   std::vector<Dataset> pooled;
@@ -49,50 +48,99 @@ struct ParallelOutput::Impl {
   }
 };
 
-ParallelOutput::ParallelOutput(const std::filesystem::path& path, const mpi::Comm& comm,
-                               OutputLayout layout)
-    : impl_(std::make_unique<Impl>()) {
-  Impl& d = *impl_;
-  d.layout = std::move(layout);
-  const OutputLayout& l = d.layout;
-  d.file = h5::File::create_parallel(path, comm, false);
-  d.hidden_type = l.float16 ? h5::float16() : h5::float32();
-  const hid_t root = d.file.id();
-  h5::create_group(root, "/sentences");
-  h5::create_group(root, "/tokens");
-  h5::create_group(root, "/hidden/sentences");
+namespace {
+
+// The datasets the collective phase writes, with their file types and shapes: the one list that
+// creation, opening and the raw extents of the resume record all follow.
+struct DatasetSpec {
+  std::string path;
+  h5::Datatype (*type)();
+  std::vector<hsize_t> dims;
+};
+
+std::vector<DatasetSpec> dataset_specs(const OutputLayout& l) {
   const auto n_sent = static_cast<hsize_t>(l.sentences);
   const auto n_tok = static_cast<hsize_t>(l.tokens);
   const auto n_layer = static_cast<hsize_t>(l.layers.size());
   const auto hidden = static_cast<hsize_t>(l.hidden);
-  d.lang = Dataset::create(root, "/sentences/lang", h5::int32(), {n_sent});
-  d.source_index = Dataset::create(root, "/sentences/source_index", h5::int64(), {n_sent});
-  d.token_offset = Dataset::create(root, "/sentences/token_offset", h5::int64(), {n_sent + 1});
-  d.truncated = Dataset::create(root, "/sentences/truncated", h5::uint8(), {n_sent});
-  d.token_id = Dataset::create(root, "/tokens/id", h5::int32(), {n_tok});
-  d.token_sentence = Dataset::create(root, "/tokens/sentence", h5::int32(), {n_tok});
-  d.token_position = Dataset::create(root, "/tokens/position", h5::int32(), {n_tok});
-  d.token_special = Dataset::create(root, "/tokens/special", h5::uint8(), {n_tok});
-  d.hidden_tokens = Dataset::create(root, "/hidden/tokens", d.hidden_type, {n_layer, n_tok, hidden});
-  for (Pooling p : l.poolings) {
-    d.pooled.push_back(Dataset::create(root, "/hidden/sentences/" + pooling_name(p), d.hidden_type,
-                                       {n_layer, n_sent, hidden}));
+  h5::Datatype (*hidden_type)() = l.float16 ? &h5::float16 : &h5::float32;
+  std::vector<DatasetSpec> specs{{"/sentences/lang", &h5::int32, {n_sent}},
+                                 {"/sentences/source_index", &h5::int64, {n_sent}},
+                                 {"/sentences/token_offset", &h5::int64, {n_sent + 1}},
+                                 {"/sentences/truncated", &h5::uint8, {n_sent}},
+                                 {"/tokens/id", &h5::int32, {n_tok}},
+                                 {"/tokens/sentence", &h5::int32, {n_tok}},
+                                 {"/tokens/position", &h5::int32, {n_tok}},
+                                 {"/tokens/special", &h5::uint8, {n_tok}},
+                                 {"/hidden/tokens", hidden_type, {n_layer, n_tok, hidden}}};
+  for (Pooling p : l.poolings) specs.push_back({"/hidden/sentences/" + pooling_name(p), hidden_type, {n_layer, n_sent, hidden}});
+  return specs;
+}
+
+constexpr const char* kLayers = "/hidden/layers";
+
+}  // namespace
+
+void create_output(const std::filesystem::path& path, const mpi::Comm& comm, const OutputLayout& layout,
+                   const SentenceTable* table) {
+  h5::File file = h5::File::create_parallel(path, comm, false);
+  const hid_t root = file.id();
+  h5::create_group(root, "/sentences");
+  h5::create_group(root, "/tokens");
+  h5::create_group(root, "/hidden/sentences");
+  std::vector<Dataset> datasets;
+  for (const DatasetSpec& spec : dataset_specs(layout)) datasets.push_back(Dataset::create(root, spec.path, spec.type(), spec.dims));
+  std::vector<std::int32_t> layers(layout.layers.begin(), layout.layers.end());
+  h5::Dataset layer_ds = h5::write_vector(root, kLayers, h5::int32(), layers);
+  const auto write = [&](Dataset& ds, const auto* values) {
+    const hsize_t n = values ? values->size() : 0;
+    ds.write(values ? values->data() : nullptr, ds.type(), {0}, {n}, true);
+  };
+  write(datasets[0], table ? &table->language : nullptr);
+  write(datasets[1], table ? &table->source_index : nullptr);
+  write(datasets[2], table ? &table->token_offset : nullptr);
+  write(datasets[3], table ? &table->truncated : nullptr);
+  for (Dataset& ds : datasets) ds.close();
+  layer_ds.close();
+  file.close();
+}
+
+std::vector<ByteRange> raw_extents(const std::filesystem::path& path) {
+  h5::File file = h5::File::open(path, false);
+  std::vector<ByteRange> out;
+  std::vector<std::string> names{kLayers};
+  for (const char* group : {"/sentences", "/tokens", "/hidden/sentences"}) {
+    for (const std::string& name : h5::list(file.id(), group)) names.push_back(std::string(group) + "/" + name);
   }
-  std::vector<std::int32_t> layers(l.layers.begin(), l.layers.end());
-  h5::write_vector(root, "/hidden/layers", h5::int32(), layers);
+  names.push_back("/hidden/tokens");
+  for (const std::string& name : names) {
+    Dataset ds = Dataset::open(file.id(), name);
+    const auto [offset, bytes] = ds.storage_extent();
+    if (bytes > 0) out.push_back({offset, bytes});
+    ds.close();
+  }
+  file.close();
+  return out;
+}
+
+ParallelOutput::ParallelOutput(const std::filesystem::path& path, const mpi::Comm& comm, OutputLayout layout)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& d = *impl_;
+  d.layout = std::move(layout);
+  d.file = h5::File::open_parallel(path, comm, true);
+  d.hidden_type = d.layout.float16 ? h5::float16() : h5::float32();
+  const hid_t root = d.file.id();
+  d.token_id = Dataset::open(root, "/tokens/id");
+  d.token_sentence = Dataset::open(root, "/tokens/sentence");
+  d.token_position = Dataset::open(root, "/tokens/position");
+  d.token_special = Dataset::open(root, "/tokens/special");
+  d.hidden_tokens = Dataset::open(root, "/hidden/tokens");
+  for (Pooling p : d.layout.poolings) d.pooled.push_back(Dataset::open(root, "/hidden/sentences/" + pooling_name(p)));
 }
 
 ParallelOutput::~ParallelOutput() = default;
 ParallelOutput::ParallelOutput(ParallelOutput&&) noexcept = default;
 ParallelOutput& ParallelOutput::operator=(ParallelOutput&&) noexcept = default;
-
-void ParallelOutput::write_sentences(const SentenceTable* table) {
-  Impl& d = *impl_;
-  d.write_1d(d.lang, table ? &table->language : nullptr, 0);
-  d.write_1d(d.source_index, table ? &table->source_index : nullptr, 0);
-  d.write_1d(d.token_offset, table ? &table->token_offset : nullptr, 0);
-  d.write_1d(d.truncated, table ? &table->truncated : nullptr, 0);
-}
 
 void ParallelOutput::write_window(const WindowRows* rows) {
   Impl& d = *impl_;
@@ -111,13 +159,14 @@ void ParallelOutput::write_window(const WindowRows* rows) {
 
 void ParallelOutput::close() {
   Impl& d = *impl_;
-  for (Dataset* ds : {&d.lang, &d.source_index, &d.token_offset, &d.truncated, &d.token_id,
-                      &d.token_sentence, &d.token_position, &d.token_special, &d.hidden_tokens}) {
+  for (Dataset* ds : {&d.token_id, &d.token_sentence, &d.token_position, &d.token_special, &d.hidden_tokens}) {
     ds->close();
   }
   for (Dataset& ds : d.pooled) ds.close();
   d.file.close();
 }
+
+void ParallelOutput::flush() { impl_->file.flush(); }
 
 bool ParallelOutput::all_writes_collective() const { return impl_->collective; }
 std::int64_t ParallelOutput::bytes_written() const { return impl_->bytes; }

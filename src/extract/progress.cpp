@@ -39,7 +39,7 @@ std::string Progress::format_duration(double seconds) {
 
 std::string Progress::line(std::int64_t sentences_done, std::int64_t tokens_done) const {
   const double elapsed = elapsed_seconds();
-  const double rate = elapsed > 0 ? static_cast<double>(tokens_done) / elapsed : 0.0;
+  const double rate = elapsed > 0 ? static_cast<double>(tokens_done - base_tokens_) / elapsed : 0.0;
   const double left = rate > 0 ? static_cast<double>(total_tokens_ - tokens_done) / rate : 0.0;
   const double percent =
       total_tokens_ > 0 ? 100.0 * static_cast<double>(tokens_done) / static_cast<double>(total_tokens_) : 100.0;

@@ -1,9 +1,15 @@
 #include "polyrep/extract/round_writer.hpp"
 
+#include <sys/statvfs.h>
+
+#include <atomic>
 #include <chrono>
 #include <memory>
 
 #include "polyrep/core/error.hpp"
+#include "polyrep/core/stop.hpp"
+#include "polyrep/extract/checkpoint.hpp"
+#include "polyrep/extract/resume.hpp"
 #include "polyrep/extract/progress.hpp"
 #include "polyrep/extract/sentence_source.hpp"
 #include "polyrep/extract/setup.hpp"
@@ -73,24 +79,87 @@ std::shared_ptr<WindowJob> compute_window(const Window& window, const Plan& plan
   return job;
 }
 
-OutputLayout make_layout(const Setup& setup, const Plan& plan) {
-  OutputLayout layout;
-  layout.sentences = setup.total_sentences();
-  layout.tokens = plan.total_tokens();
-  layout.hidden = setup.encoder->config().hidden_size;
-  layout.layers = setup.layers;
-  layout.poolings = setup.poolings;
-  layout.float16 = setup.float16;
-  return layout;
-}
-
 ParallelOutput open_output(const Setup& setup, const PlannedWork& work, const mpi::Comm& comm) {
   POLYREP_PROFILE(phase::write);
-  const OutputLayout layout = make_layout(setup, work.plan);
-  ParallelOutput file = mpi::agree(comm, [&] { return ParallelOutput(setup.partial, comm, layout); });
-  file.write_sentences(comm.is_root() ? &work.table : nullptr);
-  return file;
+  const OutputLayout layout = output_layout(setup, work.plan);
+  return mpi::agree(comm, [&] { return ParallelOutput(setup.partial, comm, layout); });
 }
+
+// This rank's windows in order: its slice, less those an earlier run already wrote.
+std::vector<std::int64_t> windows_to_run(const PlannedWork& work, const RankSlice& slice) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t w = slice.first_window; w < slice.end_window; ++w) {
+    if (work.done.empty() || !work.done[static_cast<std::size_t>(w)]) out.push_back(w);
+  }
+  return out;
+}
+
+// A failed write names the file, and says so when its file system is full: MPI-IO reports only
+// "file write failed".
+void write_or_explain(ParallelOutput& out, const WindowRows* rows, const std::filesystem::path& path) {
+  try {
+    out.write_window(rows);
+  } catch (const Error&) {
+    struct statvfs fs {};
+    const std::string dir = path.parent_path().empty() ? "." : path.parent_path().string();
+    const bool full = ::statvfs(dir.c_str(), &fs) == 0 &&
+                      static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) < 64.0 * (1 << 20);
+    rethrow_with_context(path.string() + (full ? ": no space left on the file system (" +
+                                                     std::to_string((fs.f_bavail * fs.f_frsize) >> 10) + " KiB free)"
+                                               : std::string()));
+  }
+}
+
+// Sentences and tokens of the windows an earlier run wrote, so that progress counts them.
+std::pair<std::int64_t, std::int64_t> already_written(const PlannedWork& work) {
+  std::int64_t sentences = 0, tokens = 0;
+  for (std::size_t w = 0; w < work.done.size(); ++w) {
+    if (!work.done[w]) continue;
+    sentences += work.plan.windows[w].end_sentence - work.plan.windows[w].first_sentence;
+    tokens += work.plan.windows[w].end_token - work.plan.windows[w].first_token;
+  }
+  return {sentences, tokens};
+}
+
+// Records the windows of the rounds since the last checkpoint as durably written: they are on
+// disk first (flush), then in the journal (rank 0), so a kill between the two only costs their
+// recomputation. Errors (a full disk) reach every rank.
+class Checkpointer {
+ public:
+  Checkpointer(const Setup& setup, const PlannedWork& work, const mpi::Comm& comm)
+      : setup_(setup), comm_(comm), last_(std::chrono::steady_clock::now()) {
+    if (!comm.is_root()) return;
+    for (const RankSlice& slice : work.slices) runs_.push_back(windows_to_run(work, slice));
+  }
+
+  /// After round `round`'s write, on every rank; returns whether the ranks agreed to stop.
+  bool after_round(std::int64_t round, ParallelOutput& out) {
+    if (comm_.is_root()) {
+      for (const auto& run : runs_) {
+        if (round < static_cast<std::int64_t>(run.size())) pending_.push_back(run[static_cast<std::size_t>(round)]);
+      }
+    }
+    const bool stop = comm_.allreduce_or(stop_requested());
+    const bool due = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count() >=
+                     setup_.checkpoint_seconds;
+    if (stop || comm_.allreduce_or(comm_.is_root() && due)) save(out);
+    return stop;
+  }
+
+  void save(ParallelOutput& out) {
+    out.flush();
+    mpi::on_root(comm_, [&] { append_done(setup_.journal, to_ranges(std::move(pending_))); });
+    pending_.clear();
+    last_ = std::chrono::steady_clock::now();
+  }
+
+ private:
+  const Setup& setup_;
+  const mpi::Comm& comm_;
+  std::chrono::steady_clock::time_point last_;
+  std::vector<std::vector<std::int64_t>> runs_;   // rank 0: every rank's windows, in round order
+  std::vector<std::int64_t> pending_;             // rank 0: written since the last checkpoint
+};
 
 void count_window(const WindowJob& job, RankCounts& mine) {
   if (job.window == nullptr) return;
@@ -103,6 +172,17 @@ void count_window(const WindowJob& job, RankCounts& mine) {
 
 }  // namespace
 
+OutputLayout output_layout(const Setup& setup, const Plan& plan) {
+  OutputLayout layout;
+  layout.sentences = setup.total_sentences();
+  layout.tokens = plan.total_tokens();
+  layout.hidden = setup.encoder->config().hidden_size;
+  layout.layers = setup.layers;
+  layout.poolings = setup.poolings;
+  layout.float16 = setup.float16;
+  return layout;
+}
+
 const std::vector<std::string>& extract_phases() {
   static const std::vector<std::string> names{"load", "tokenize", "forward", "wait", "write", "finalize"};
   return names;
@@ -110,21 +190,28 @@ const std::vector<std::string>& extract_phases() {
 
 RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::Comm& comm) {
   const RankSlice& slice = work.slices.at(static_cast<std::size_t>(comm.rank()));
+  const std::vector<std::int64_t> mine = windows_to_run(work, slice);
   ParallelOutput out = open_output(setup, work, comm);
   RoundStats stats;
-  stats.rounds = comm.allreduce_max(slice.end_window - slice.first_window);
+  stats.rounds = comm.allreduce_max(static_cast<std::int64_t>(mine.size()));
   const WindowRunner runner(*setup.encoder, {setup.layers, setup.poolings, setup.float16});
   SentenceSource source(*setup.corpus, setup.sample, slice.first_sentence);
   Progress progress("extract", setup.total_sentences(), work.plan.total_tokens(), setup.progress_seconds,
                     comm.is_root());
+  Checkpointer checkpoint(setup, work, comm);
+  const auto [done_sentences, done_tokens] = already_written(work);
+  progress.start_from(done_tokens);
+  std::atomic<bool> stopped{false};
   // Declared last: cancelled and joined before what its tasks use.
   WriteBehind behind(setup.overlap, kWriteQueue);
-  for (std::int64_t round = 0; round < stats.rounds; ++round) {
-    const std::int64_t w = slice.first_window + round;
-    auto job = w < slice.end_window
-                   ? compute_window(work.plan.windows[static_cast<std::size_t>(w)], work.plan, source, setup, runner)
-                   : std::make_shared<WindowJob>();
-    auto task = [&, job] {
+  for (std::int64_t round = 0; round < stats.rounds && !stopped; ++round) {
+    const Window* window = round < static_cast<std::int64_t>(mine.size())
+                               ? &work.plan.windows[static_cast<std::size_t>(mine[static_cast<std::size_t>(round)])]
+                               : nullptr;
+    if (window != nullptr) source.skip_to(window->first_sentence);
+    auto job = window != nullptr ? compute_window(*window, work.plan, source, setup, runner) : std::make_shared<WindowJob>();
+    auto task = [&, job, round] {
+      if (stopped) return;  // the ranks agreed to stop in an earlier round: no more collectives
       // Waiting for slower ranks before the collective write: asleep on the writer thread (the
       // compute threads keep the cores), else charged to "wait" so that "write" is the I/O.
       if (setup.overlap) {
@@ -135,10 +222,12 @@ RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::
       }
       {
         POLYREP_PROFILE(phase::write);
-        out.write_window(job->window != nullptr ? &job->rows : nullptr);
+        mpi::agree(comm, [&] { write_or_explain(out, job->window != nullptr ? &job->rows : nullptr, setup.partial); });
+        if (checkpoint.after_round(round, out)) stopped = true;
       }
       count_window(*job, stats.mine);
-      progress.update(comm.allreduce_sum(stats.mine.sentences), comm.allreduce_sum(stats.mine.tokens));
+      progress.update(done_sentences + comm.allreduce_sum(stats.mine.sentences),
+                      done_tokens + comm.allreduce_sum(stats.mine.tokens));
     };
     if (!setup.overlap) {
       behind.run(std::move(task));  // inline: the task charges its own phases
@@ -153,9 +242,16 @@ RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::
   }
   {
     POLYREP_PROFILE(phase::write);
+    if (!stopped) checkpoint.save(out);
     out.close();
   }
-  progress.finish(comm.allreduce_sum(stats.mine.sentences), comm.allreduce_sum(stats.mine.tokens));
+  if (stopped) {
+    throw Interrupted("stopped by signal " + std::to_string(stop_signal()) + " after " +
+                      with_thousands(comm.allreduce_sum(stats.mine.windows)) +
+                      " windows of this run; resumable: rerun with --resume");
+  }
+  progress.finish(done_sentences + comm.allreduce_sum(stats.mine.sentences),
+                  done_tokens + comm.allreduce_sum(stats.mine.tokens));
   stats.mine.bytes = out.bytes_written();
   stats.bytes_written = comm.allreduce_sum(stats.mine.bytes);
   stats.all_collective = !comm.allreduce_or(!out.all_writes_collective());

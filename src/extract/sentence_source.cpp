@@ -35,4 +35,10 @@ bool SentenceSource::next(Sentence& out) {
   return true;
 }
 
+void SentenceSource::skip_to(std::int64_t global) {
+  Sentence skipped;
+  while (next_global_ < global && next(skipped)) {
+  }
+}
+
 }  // namespace polyrep::extract

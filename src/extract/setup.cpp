@@ -11,6 +11,7 @@
 #include "polyrep/core/log.hpp"
 #include "polyrep/corpus/sample.hpp"
 #include "polyrep/extract/finalize.hpp"
+#include "polyrep/extract/resume.hpp"
 #include "polyrep/metrics/run_metrics.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
@@ -19,11 +20,11 @@
 namespace polyrep::extract {
 namespace fs = std::filesystem;
 
-void check_output_path(const fs::path& out, bool overwrite) {
+void check_output_path(const fs::path& out, bool overwrite, bool resume) {
   if (out.empty()) throw UsageError("--out: no output file given");
   std::error_code ec;
   if (fs::is_directory(out, ec)) throw UsageError("--out: '" + out.string() + "' is a directory");
-  if (fs::exists(out, ec) && !overwrite) {
+  if (fs::exists(out, ec) && !overwrite && !resume) {
     throw UsageError("--out: '" + out.string() + "' already exists (pass --overwrite to replace it)");
   }
   fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
@@ -33,11 +34,7 @@ void check_output_path(const fs::path& out, bool overwrite) {
   if (::access(dir.c_str(), W_OK) != 0) {
     throw IoError("--out: cannot write into directory '" + dir.string() + "'");
   }
-  const fs::path partial = partial_path(out);
-  if (fs::exists(partial, ec)) {
-    log::warn("removing '" + partial.string() + "' left by an earlier, unfinished run");
-    fs::remove(partial, ec);
-  }
+  check_partial_output(out, overwrite, resume);
 }
 
 int resolve_threads(int requested, const mpi::Placement& placement) {
@@ -115,7 +112,7 @@ void report_placement(const Setup& setup, const mpi::Comm& comm) {
 }  // namespace
 
 Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
-  mpi::on_root(comm, [&] { check_output_path(options.out, options.overwrite); });
+  mpi::on_root(comm, [&] { check_output_path(options.out, options.overwrite, options.resume); });
   Setup setup;
   setup.placement = mpi::process_placement();
   setup.threads = resolve_threads(options.threads, setup.placement);
@@ -124,6 +121,7 @@ Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
   setup.progress_seconds = options.progress_seconds;
   mpi::agree(comm, [&] {
     validate(options.plan);
+    if (!(options.checkpoint_seconds >= 0)) throw UsageError("--checkpoint-seconds must not be negative");
     load_model(options, setup);
     setup.corpus = std::make_unique<corpus::Corpus>(corpus::Corpus::open(options.corpus));
     setup.sample = corpus::sample_corpus(*setup.corpus, {options.sample, options.seed});
@@ -135,6 +133,8 @@ Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
     log::warn("MPI grants no MPI_THREAD_SERIALIZED: windows are computed and written in turn");
   }
   setup.partial = partial_path(options.out);
+  setup.journal = resume_paths(options.out).journal;
+  setup.checkpoint_seconds = options.checkpoint_seconds;
   report_placement(setup, comm);
   if (comm.is_root()) {
     const auto& config = setup.encoder->config();

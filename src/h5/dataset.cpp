@@ -208,6 +208,14 @@ void Dataset::extend(const std::vector<hsize_t>& new_dims) {
   check(H5Dset_extent(id(), new_dims.data()), what);
 }
 
+std::pair<std::uint64_t, std::uint64_t> Dataset::storage_extent() const {
+  Handle dcpl(check_id(H5Dget_create_plist(id()), "H5Dget_create_plist"), &H5Pclose);
+  if (H5Pget_layout(dcpl.get()) != H5D_CONTIGUOUS) return {0, 0};
+  const haddr_t offset = H5Dget_offset(id());
+  if (offset == HADDR_UNDEF) return {0, 0};
+  return {static_cast<std::uint64_t>(offset), static_cast<std::uint64_t>(H5Dget_storage_size(id()))};
+}
+
 void Dataset::close() { handle_.close("dataset " + in_quotes(path_)); }
 
 }  // namespace polyrep::h5

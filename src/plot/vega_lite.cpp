@@ -29,10 +29,23 @@ std::string column(const std::string& method, char axis, std::size_t slot) {
 }
 
 
+// Moves a finished temporary file over `out`: a killed plot never leaves a half-written file under
+// its real name.
+void commit(const fs::path& tmp, const fs::path& out) {
+  std::error_code ec;
+  fs::rename(tmp, out, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw IoError(out.string() + ": cannot write: " + ec.message());
+  }
+}
+
+fs::path temporary(const fs::path& out) { return fs::path(out.string() + ".tmp"); }
+
 }  // namespace
 
 void write_cloud_csv(const fs::path& out, const ReportData& d, const Cloud& c) {
-  std::ofstream f(out, std::ios::binary);
+  std::ofstream f(temporary(out), std::ios::binary);
   f << "point,language,text,source_index";
   if (!c.occurrences.empty()) f << ",occurrences";
   for (const View& v : c.views) {
@@ -53,6 +66,7 @@ void write_cloud_csv(const fs::path& out, const ReportData& d, const Cloud& c) {
   }
   f.close();
   if (!f) throw IoError(out.string() + ": cannot write");
+  commit(temporary(out), out);
 }
 
 json vega_lite_spec(const ReportData& d, const Cloud& c, const View& v, std::size_t slot, const std::string& csv_url) {
@@ -87,10 +101,11 @@ std::size_t write_vega_lite(const fs::path& dir, const ReportData& d) {
     for (const View& v : c.views) {
       for (std::size_t s = 0; s < v.layers.size(); ++s) {
         const fs::path out = dir / (c.name + "_" + v.method + "_" + layer_file_tag(d.layers[s]) + ".vl.json");
-        std::ofstream f(out, std::ios::binary);
+        std::ofstream f(temporary(out), std::ios::binary);
         f << vega_lite_spec(d, c, v, s, c.name + ".csv").dump(2) << '\n';
         f.close();
         if (!f) throw IoError(out.string() + ": cannot write");
+        commit(temporary(out), out);
         ++specs;
       }
     }

@@ -45,33 +45,33 @@ H="$CL_TMP/hosts"
 dry --hostfile "$H" --ranks-per-node 2 --cores-per-node 8 --mca btl_tcp_if_include eth0 -- extract --model m --out o.h5
 expect_line "$CL_TMP/out" "run.sh: 3 node(s) x 2 rank(s) = 6 ranks, 4 thread(s) per rank (8 cores per node)" "hostfile nodes / threads"
 expect_line "$CL_TMP/out" "run.sh: placement: each rank bound to 4 core(s) of its own (--map-by ppr:2:node:pe=4 --bind-to core)" "placement note"
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 6 --hostfile $H --map-by ppr:2:node:pe=4 --bind-to core --mca btl_tcp_if_include eth0 $W --threads 4 -- $P extract --model m --out o.h5 --threads 4" "ranks-per-node command"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 6 --hostfile $H --map-by ppr:2:node:pe=4 --bind-to core --mca btl_tcp_if_include eth0 $W --threads 4 -- $P extract --model m --out o.h5 --threads 4 --resume" "ranks-per-node command"
 cl_ok "run.sh: 3 hosts (comments, blank and repeated lines ignored) x 2 ranks, 8 cores -> -np 6, 4 threads, each rank bound to 4 cores (ppr:2:node:pe=4 --bind-to core), mpirun args passed through"
 
 dry --nodes 2 --gpus-per-node 4 --cores-per-node 16 -- extract --model m --out o.h5
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 8 --map-by ppr:4:node:pe=4 --bind-to core $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda" "GPU command"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 8 --map-by ppr:4:node:pe=4 --bind-to core $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda --resume" "GPU command"
 cl_ok "run.sh --gpus-per-node 4: 4 ranks per node, rank_wrapper --gpu, extract --device cuda, 16/4 = 4 threads"
 
 dry --nodes 1 --cores-per-node 6 --ranks-per-node 2 --map-by node --bind-to core -- extract --threads=3 --device cpu --out o.h5
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 2 --map-by node --bind-to core $W --threads 3 -- $P extract --threads=3 --device cpu --out o.h5" "user settings kept"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 2 --map-by node --bind-to core $W --threads 3 -- $P extract --threads=3 --device cpu --out o.h5 --resume" "user settings kept"
 cl_ok "run.sh: the user's --threads=3, --device, --map-by and --bind-to win, nothing added twice"
 
 # Placement: too few cores, the user's own mapping or binding alone, a narrowed mask, the default cores.
 dry --nodes 2 --ranks-per-node 4 --cores-per-node 6 -- extract --threads 2 --out o.h5
 expect_line "$CL_TMP/out" "run.sh: placement: warning: 4 rank(s) x 2 thread(s) = 8 threads per node but 6 cores per node: ranks are not bound to cores (--bind-to none) and their threads share the cores; lower --threads or --ranks-per-node" "fallback warning"
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 8 --map-by ppr:4:node --bind-to none $W --threads 2 -- $P extract --threads 2 --out o.h5" "fallback command"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 8 --map-by ppr:4:node --bind-to none $W --threads 2 -- $P extract --threads 2 --out o.h5 --resume" "fallback command"
 dry --cores-per-node 4 --map-by node -- extract --out o.h5
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 1 --bind-to none --map-by node $W --threads 4 -- $P extract --out o.h5 --threads 4" "user --map-by"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 1 --bind-to none --map-by node $W --threads 4 -- $P extract --out o.h5 --threads 4 --resume" "user --map-by"
 dry --cores-per-node 4 --map-by=slot:PE=4 -- extract --out o.h5
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 1 --map-by=slot:PE=4 $W --threads 4 -- $P extract --out o.h5 --threads 4" "user --map-by with PE"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 1 --map-by=slot:PE=4 $W --threads 4 -- $P extract --out o.h5 --threads 4 --resume" "user --map-by with PE"
 dry --cores-per-node 4 --ranks-per-node 2 --bind-to hwthread -- extract --out o.h5
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 2 --map-by ppr:2:node --bind-to hwthread $W --threads 2 -- $P extract --out o.h5 --threads 2" "user --bind-to"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 2 --map-by ppr:2:node --bind-to hwthread $W --threads 2 -- $P extract --out o.h5 --threads 2 --resume" "user --bind-to"
 POLYREP_HOST_CORES=6 dry --ranks-per-node 3 -- extract --out o.h5
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 3 --map-by ppr:3:node:pe=2 --bind-to core $W --threads 2 -- $P extract --out o.h5 --threads 2" "default cores"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 3 --map-by ppr:3:node:pe=2 --bind-to core $W --threads 2 -- $P extract --out o.h5 --threads 2 --resume" "default cores"
 cl_ok "run.sh placement: 4 ranks x 2 threads on 6 cores -> --bind-to none with a warning; a --map-by of the user's gets --bind-to none unless it has PE=; a --bind-to of theirs gets ppr:N:node; cores per node default to the host's (6 -> 3 ranks x pe=2)"
 if [ "$(/usr/bin/nproc --all)" -ge 2 ] && command -v taskset >/dev/null; then
   taskset -c 0 "$jobs/mpirun/run.sh" --dry-run --cores-per-node 4 -- extract --out o.h5 > "$CL_TMP/out" 2>&1
-  expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 1 --map-by ppr:1:node --bind-to none $W --threads 4 -- $P extract --out o.h5 --threads 4" "narrowed mask"
+  expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 1 --map-by ppr:1:node --bind-to none $W --threads 4 -- $P extract --out o.h5 --threads 4 --resume" "narrowed mask"
   grep -q "^run.sh: placement: ranks are not bound to cores (--bind-to none): an affinity mask lets this process run on CPUs 0 only" "$CL_TMP/out" \
     || { cat "$CL_TMP/out"; cl_fail "run.sh under taskset -c 0: no note saying why ranks are not bound"; }
   cl_ok "run.sh under taskset -c 0 (an affinity mask Open MPI's binding would leave): --bind-to none, and says why"
@@ -119,14 +119,14 @@ sb() { env PATH="$CL_TMP/fakebin:$PATH" POLYREP_JOBS_DIR="$jobs" SLURM_JOB_ID=42
          SLURM_GPUS_ON_NODE=4 SLURM_CPUS_ON_NODE=16 POLYREP_HOST_CORES=16 FAKE_NPROC=${FAKE_NPROC:-16} \
          "${whole[@]}" bash "$jobs/slurm/polyrep.sbatch" "$@" > "$CL_TMP/out" 2>&1; }
 sb --pipeline -- extract --model m --out o.h5 || { cat "$CL_TMP/out"; cl_fail "polyrep.sbatch failed"; }
-expect_line "$CL_TMP/out" "+ srun --mpi=pmix --ntasks=8 --cpus-per-task=4 --cpu-bind=cores --kill-on-bad-exit=1 $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda" "sbatch srun extract"
+expect_line "$CL_TMP/out" "+ srun --mpi=pmix --ntasks=8 --cpus-per-task=4 --cpu-bind=cores --kill-on-bad-exit=1 $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda --resume" "sbatch srun extract"
 expect_line "$CL_TMP/out" "+ srun --mpi=pmix --ntasks=8 --cpus-per-task=4 --cpu-bind=cores --kill-on-bad-exit=1 $W --threads 4 --gpu -- $P reduce o.h5 --pca 50 --tsne --threads 4" "sbatch srun reduce"
 POLYREP_SLURM_LAUNCHER=mpirun sb extract --model m --out o.h5 || { cat "$CL_TMP/out"; cl_fail "polyrep.sbatch (mpirun) failed"; }
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 8 --map-by ppr:4:node:pe=4 --bind-to core $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda" "sbatch mpirun command"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 8 --map-by ppr:4:node:pe=4 --bind-to core $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda --resume" "sbatch mpirun command"
 # The job has 16 of a node's 32 CPUs and nothing confines it to them: binding could take another job's cores.
 FAKE_NPROC=32 POLYREP_SLURM_LAUNCHER=mpirun sb extract --model m --out o.h5 || { cat "$CL_TMP/out"; cl_fail "polyrep.sbatch (mpirun, shared node) failed"; }
 expect_line "$CL_TMP/out" "polyrep.sbatch: ranks are not bound to cores (--bind-to none): the job has 16 of the 32 CPUs this node lets it use (no cpuset confines it), so binding could take other jobs' cores" "sbatch shared-node note"
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 8 --map-by ppr:4:node --bind-to none $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda" "sbatch mpirun command on a shared node"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 8 --map-by ppr:4:node --bind-to none $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda --resume" "sbatch mpirun command on a shared node"
 rc=0; env -u SLURM_JOB_ID bash "$jobs/slurm/polyrep.sbatch" extract > "$CL_TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 2 ] && grep -q 'not inside a Slurm job' "$CL_TMP/out" || cl_fail "polyrep.sbatch outside Slurm: status $rc"
 cl_ok "polyrep.sbatch: srun --mpi=pmix --cpu-bind=cores with 8 tasks, --cpus-per-task 4 passed on, one GPU per rank, --pipeline; the same layout through mpirun (fake mpirun), ranks bound to 4 cores each, unbound when the job shares an unconfined node; refuses to run outside a job"
@@ -154,7 +154,7 @@ condor_job gpu "0 1 2"
 f="$CL_TMP/gpu/node0.out"
 hf=$(grep -o -- '--hostfile [^ ]*' "$f" | head -n1 | cut -d' ' -f2)
 expect_line "$f" "parallel_wrapper[node 0/3]: all 3 nodes reported; hostfile: localhost slots=2;condor-node-1 slots=2;condor-node-2 slots=2;" "condor hostfile"
-expect_line "$f" "+ mpirun ${root_flag}-np 6 --hostfile $hf --map-by ppr:2:node:pe=4 --bind-to core --mca plm_rsh_agent $jobs/htcondor/chirp_agent.sh --mca plm_rsh_no_tree_spawn 1 $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda" "condor GPU plan"
+expect_line "$f" "+ mpirun ${root_flag}-np 6 --hostfile $hf --map-by ppr:2:node:pe=4 --bind-to core --mca plm_rsh_agent $jobs/htcondor/chirp_agent.sh --mca plm_rsh_no_tree_spawn 1 $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda --resume" "condor GPU plan"
 cl_ok "parallel_wrapper: 3 nodes x 2 GPUs (CUDA_VISIBLE_DEVICES), Cpus = 8 of 8 -> 6 ranks, one GPU each, 4 threads bound to 4 cores each, chirp agent; all nodes exit 0 on node 0's done"
 
 # Slots of 8 CPUs on machines of 16, nothing pinning them: ranks stay unbound.
@@ -164,7 +164,7 @@ f="$CL_TMP/shared/node0.out"
 hf=$(grep -o -- '--hostfile [^ ]*' "$f" | head -n1 | cut -d' ' -f2)
 h=$(hostname)
 expect_line "$f" "parallel_wrapper[node 0/3]: ranks are not bound to cores (--bind-to none): node 0 ($h): its slot has fewer CPUs than the machine lets it run on and nothing pins it to cores of its own; node 1 ($h): its slot has fewer CPUs than the machine lets it run on and nothing pins it to cores of its own; node 2 ($h): its slot has fewer CPUs than the machine lets it run on and nothing pins it to cores of its own" "condor shared-slot note"
-expect_line "$f" "+ mpirun ${root_flag}-np 6 --hostfile $hf --map-by ppr:2:node --bind-to none --mca plm_rsh_agent $jobs/htcondor/chirp_agent.sh --mca plm_rsh_no_tree_spawn 1 $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda" "condor shared-slot plan"
+expect_line "$f" "+ mpirun ${root_flag}-np 6 --hostfile $hf --map-by ppr:2:node --bind-to none --mca plm_rsh_agent $jobs/htcondor/chirp_agent.sh --mca plm_rsh_no_tree_spawn 1 $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda --resume" "condor shared-slot plan"
 cl_ok "parallel_wrapper: slots of 8 CPUs on 16-CPU machines -> still 4 threads per rank, ranks not bound (--bind-to none), and says why"
 
 t1=$SECONDS

@@ -33,6 +33,13 @@ class MpiError : public Error {
   using Error::Error;
 };
 
+/// Thrown on every rank when the ranks agreed to stop on a signal (core/stop.hpp) and left their
+/// output resumable; main() prints the message once and exits with kExitResumable.
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
+
 /// Thrown on every rank with the same message when ranks agreed that one of them failed
 /// (see mpi::agree); main() then prints it once, on rank 0, instead of aborting.
 class CollectiveError : public Error {

@@ -31,6 +31,9 @@ struct ExtractOptions {
   std::uint64_t seed = 0;
   std::filesystem::path out;
   bool overwrite = false;
+  bool resume = false;                  // --resume: continue OUT.partial (extract/resume.hpp)
+  double checkpoint_seconds = 60;       // windows are recorded as durably written at most this often;
+                                        // 0 = after every round (extract/checkpoint.hpp)
   StorageType dtype = StorageType::float32;
   std::string pooling = "mean";         // comma list of mean, cls, first, last, max
   std::string layers = "all";           // all | comma list of hidden-state indices

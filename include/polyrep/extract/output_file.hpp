@@ -1,7 +1,8 @@
 #pragma once
-/// The collective half of writing an extraction file: every rank opens the same file, the datasets
-/// are created with their final sizes, and each round every rank writes its window's rows — or an
-/// empty selection — in one collective call per dataset. Only fixed-size numeric data is written
+/// The collective half of writing an extraction file: the file is created once with every dataset
+/// at its final size (contiguous, allocated at creation, never filled) and closed; every rank then
+/// opens it and each round writes its window's rows — or an empty selection — in one collective
+/// call per dataset, so that after creation only raw data changes (extract/checkpoint.hpp). Only fixed-size numeric data is written
 /// here; strings (which parallel HDF5 cannot write) and the run's attributes are added afterwards
 /// by rank 0 alone (finalize.hpp). Schema: see README.md "File layout".
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "polyrep/extract/checkpoint.hpp"
 #include "polyrep/extract/selection.hpp"
 
 namespace polyrep::mpi {
@@ -48,17 +50,28 @@ struct WindowRows {
   const WindowOutput* states = nullptr;
 };
 
+/// Collective: creates the file at `path` with every dataset of `layout` and writes the sentence
+/// table (`table` non-null on rank 0 only), then closes it.
+void create_output(const std::filesystem::path& path, const mpi::Comm& comm, const OutputLayout& layout,
+                   const SentenceTable* table);
+
+/// Serial: the raw byte extents, in the closed file at `path`, of the datasets create_output made
+/// (everything else in the file is HDF5 metadata).
+std::vector<ByteRange> raw_extents(const std::filesystem::path& path);
+
 class ParallelOutput {
  public:
+  /// Collective: opens the file create_output made, for the rounds.
   ParallelOutput(const std::filesystem::path& path, const mpi::Comm& comm, OutputLayout layout);
   ~ParallelOutput();
   ParallelOutput(ParallelOutput&&) noexcept;
   ParallelOutput& operator=(ParallelOutput&&) noexcept;
 
-  /// Collective. `table` is non-null on rank 0 only.
-  void write_sentences(const SentenceTable* table);
   /// Collective: every rank calls it once per round; `rows` is null when it has nothing.
   void write_window(const WindowRows* rows);
+  /// Collective: everything written so far reaches the disk (H5Fflush, which syncs the MPI-IO
+  /// file) before the journal says so.
+  void flush();
   /// Collective close; errors surface here rather than in a destructor.
   void close();
 

@@ -18,6 +18,8 @@ class Progress {
   void finish(std::int64_t sentences_done, std::int64_t tokens_done);
 
   double elapsed_seconds() const;
+  /// Tokens an earlier run already did (--resume): counted as done, not in tokens/s.
+  void start_from(std::int64_t tokens_done) { base_tokens_ = tokens_done; }
 
   /// "1h02m", "3m05s", "12s": the ETA format, exposed for tests.
   static std::string format_duration(double seconds);
@@ -28,6 +30,7 @@ class Progress {
   std::string what_;
   std::int64_t total_sentences_;
   std::int64_t total_tokens_;
+  std::int64_t base_tokens_ = 0;
   double interval_;
   bool enabled_;
   bool tty_;

@@ -34,6 +34,7 @@ struct PlannedWork {
   std::vector<RankSlice> slices;
   std::vector<double> window_work;
   SentenceTable table;
+  std::vector<bool> done;   // windows an earlier run wrote (--resume); empty when none
 };
 
 /// This rank's own share of the work done, for --metrics.
@@ -50,6 +51,13 @@ struct RoundStats {
   RankCounts mine;
 };
 
+/// The shape of the file for this setup and plan (output_file.hpp).
+OutputLayout output_layout(const Setup& setup, const Plan& plan);
+
+/// Opens the file create_output made and runs this rank's windows that are not done. Records
+/// progress in the journal (checkpoint.hpp) every setup.checkpoint_seconds and at the end. When a
+/// stop signal arrives (core/stop.hpp) the ranks agree on it after a round's write, record what
+/// they wrote, close the file and throw Interrupted on every rank.
 RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::Comm& comm);
 
 }  // namespace polyrep::extract

@@ -29,6 +29,11 @@ class SentenceSource {
   bool next(Sentence& out);
 
   std::int64_t total() const;
+  /// Global index of the sentence next() returns next.
+  std::int64_t position() const { return next_global_; }
+  /// Reads past sentences until position() == global (no-op when already there or past it); for
+  /// a resumed run, whose ranks skip the windows already written.
+  void skip_to(std::int64_t global);
 
  private:
   void open_language(std::size_t lang, std::size_t first);

@@ -36,6 +36,8 @@ struct Setup {
   PlanOptions plan;                   // --batch-tokens etc. as given (0 = chosen per job)
   double progress_seconds = 10;
   std::filesystem::path partial;      // where the file is written until complete
+  std::filesystem::path journal;      // windows durably written (checkpoint.hpp)
+  double checkpoint_seconds = 60;     // a round's windows are recorded at most this often (0 = every round)
 
   std::int64_t total_sentences() const {
     return static_cast<std::int64_t>(sample.size() * corpus->languages().size());
@@ -44,9 +46,10 @@ struct Setup {
 
 Setup prepare(const ExtractOptions& options, const mpi::Comm& comm);
 
-/// Refuses an existing --out without --overwrite, a missing or unwritable directory, a directory
-/// given as --out. Run on one rank.
-void check_output_path(const std::filesystem::path& out, bool overwrite);
+/// Refuses an existing --out without --overwrite (or --resume, which finds it complete), a missing
+/// or unwritable directory, a directory given as --out; then what an earlier run left beside it
+/// (resume.hpp, check_partial_output). Run on one rank.
+void check_output_path(const std::filesystem::path& out, bool overwrite, bool resume = false);
 
 /// Intra-op threads per rank: --threads when given, else this rank's fair share of the cores it
 /// may run on (mpi/placement.hpp). Never 0.

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "polyrep/h5/file.hpp"
@@ -73,6 +74,11 @@ class Dataset {
 
   /// Grows (or shrinks) the dataset; needs allow_extend for dim 0. Collective on parallel files.
   void extend(const std::vector<hsize_t>& new_dims);
+
+  /// Where a contiguous dataset's raw data lies in the file: {byte offset, bytes}. {0, 0} for a
+  /// dataset without contiguous storage allocated (chunked, compact, or not yet allocated). Used to
+  /// tell raw data from HDF5's own metadata (extract/checkpoint.hpp).
+  std::pair<std::uint64_t, std::uint64_t> storage_extent() const;
 
   void close();
 
