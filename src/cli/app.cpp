@@ -82,8 +82,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // Every rank parses the same arguments; only one of them should print the complaint.
-    if (launcher_rank() <= 0) return app.exit(e);
+    // Every rank parses the same arguments; only one of them should print the complaint. --help
+    // and --version are CLI11's to print; a bad flag gets the one `error:` line of every other
+    // failure, so that scripts and users see the same shape whatever went wrong.
+    if (launcher_rank() > 0) return e.get_exit_code();
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    log::error(std::string(e.what()) + " (see polyrep --help)");
     return e.get_exit_code();
   }
   for (const Command& command : commands) {

@@ -1,4 +1,5 @@
 // polyrep tokenize: the tokenizer as the extraction uses it, one input line per output line.
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -29,6 +30,12 @@ void print_line(const tokenizer::Tokenizer& tok, const std::string& text, const 
 }
 
 void run_tokenize(const TokenizeFlags& flags) {
+  // Checked here rather than by CLI11, so that the message is the one error line of every command.
+  std::error_code ec;
+  const auto status = std::filesystem::status(flags.model_dir, ec);
+  if (!std::filesystem::exists(status)) throw UsageError("--model " + flags.model_dir + ": no such directory");
+  if (!std::filesystem::is_directory(status))
+    throw UsageError("--model " + flags.model_dir + ": not a directory (expected a HuggingFace model folder)");
   // Tokenizing needs no model: a directory with only tokenizer files (and perhaps a config.json
   // naming just the model type) is enough.
   const std::string model_type = model::read_model_type(std::filesystem::path(flags.model_dir) / "config.json");
@@ -57,7 +64,7 @@ Command add_tokenize(CLI::App& root) {
   CLI::App* app = root.add_subcommand(
       "tokenize", "Print the pieces (or ids, --ids) of each line of stdin, special tokens included");
   app->add_option("--model", flags->model_dir, "HuggingFace model directory")
-      ->required()->check(CLI::ExistingDirectory);
+      ->required();
   app->add_flag("--ids", flags->ids, "Print token ids instead of pieces");
   app->add_option("--max-tokens", flags->max_tokens, "Truncate to this many tokens (0 = no limit)");
   app->add_option("text", flags->texts, "Texts to tokenize instead of stdin lines");

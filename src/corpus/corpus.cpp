@@ -53,6 +53,12 @@ std::vector<std::string> close_matches(const std::string& wanted, const detail::
 }
 
 [[noreturn]] void unknown_language(const std::string& language, const detail::Discovered& found) {
+  if (const auto it = found.not_files.find(language); it != found.not_files.end()) {
+    std::error_code ec;
+    throw InputError("--langs " + language + ": " + it->second.string() +
+                     (fs::is_directory(it->second, ec) ? " is a directory" : " is not a regular file") +
+                     ", not a file of sentences");
+  }
   std::string message = "--langs: unknown language '" + language + "' (not found in " +
                         found.dir.string() + ": looked for " + found.expected_location(language) + ")";
   const auto matches = close_matches(language, found);

@@ -1,5 +1,6 @@
 #include "discover.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <vector>
@@ -15,20 +16,41 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Language files <lang><extension> directly in `dir`, hidden files skipped.
-std::map<std::string, fs::path> list_language_files(const fs::path& dir, const std::string& extension) {
-  std::map<std::string, fs::path> files;
+using Files = std::map<std::string, fs::path>;
+
+// Language files <lang><extension> directly in `dir`, hidden files skipped; entries with such a
+// name that are no regular file go to `not_files` when given.
+Files list_language_files(const fs::path& dir, const std::string& extension, Files* not_files = nullptr) {
+  Files files;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.empty() || name[0] == '.' || !ends_with(name, extension) || name.size() == extension.size())
       continue;
+    const std::string language = name.substr(0, name.size() - extension.size());
     std::error_code status_ec;
-    if (!fs::is_regular_file(it->path(), status_ec)) continue;  // follows symlinks
-    files.emplace(name.substr(0, name.size() - extension.size()), it->path());
+    if (fs::is_regular_file(it->path(), status_ec)) {  // follows symlinks
+      files.emplace(language, it->path());
+    } else if (not_files != nullptr) {
+      not_files->emplace(language, it->path());
+    }
   }
   if (ec) throw InputError("--corpus: cannot list " + dir.string() + ": " + ec.message());
   return files;
+}
+
+// Subdirectories of `dir` that look like Flores splits (`<name>/` holding `*.<name>` files).
+std::vector<std::string> splits_in(const fs::path& dir) {
+  std::vector<std::string> splits;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code status_ec;
+    if (name.empty() || name[0] == '.' || !fs::is_directory(it->path(), status_ec)) continue;
+    if (!list_language_files(it->path(), "." + name).empty()) splits.push_back(name);
+  }
+  std::sort(splits.begin(), splits.end());
+  return splits;
 }
 
 std::vector<std::string> split_tabs(const std::string& line) {
@@ -63,14 +85,21 @@ Discovered discover_table(const fs::path& file) {
   return found;
 }
 
-Discovered per_language(Layout layout, const fs::path& dir, const std::string& extension,
-                        std::map<std::string, fs::path> files) {
+Discovered per_language(Layout layout, const fs::path& dir, const std::string& extension, Files files) {
   Discovered found;
   found.layout = layout;
   found.dir = dir;
   found.extension = extension;
   found.files = std::move(files);
+  list_language_files(dir, extension, &found.not_files);
   return found;
+}
+
+[[noreturn]] void unknown_split(const fs::path& dir, const std::string& split,
+                                const std::vector<std::string>& splits) {
+  std::string found;
+  for (const std::string& s : splits) found += (found.empty() ? "" : ", ") + s;
+  throw UsageError("--split " + split + ": no such split in " + dir.string() + " (found: " + found + ")");
 }
 
 Discovered discover_directory(const fs::path& dir, const std::string& split) {
@@ -94,6 +123,10 @@ Discovered discover_directory(const fs::path& dir, const std::string& split) {
                      " holds both .txt and .tsv files; point --corpus at a directory with one kind");
   if (!txt.empty()) return per_language(Layout::plain, dir, ".txt", std::move(txt));
   if (!tsv.empty()) return per_language(Layout::tsv_per_language, dir, ".tsv", std::move(tsv));
+  if (!split.empty()) {
+    const std::vector<std::string> splits = splits_in(dir);
+    if (!splits.empty()) unknown_split(dir, split, splits);
+  }
   throw InputError("--corpus: no languages found in " + dir.string() + " (looked for " +
                    (dir / split / ("*" + split_ext)).string() + ", " + (dir / "*.txt").string() +
                    " and " + (dir / "*.tsv").string() + ")");

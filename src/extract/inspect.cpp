@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "polyrep/core/error.hpp"
+#include "polyrep/extract/extraction_file.hpp"
 #include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/h5/file.hpp"
@@ -71,9 +72,12 @@ void language_counts(hid_t root, std::ostream& out) {
 }  // namespace
 
 FileReport inspect_file(const std::filesystem::path& path) {
-  if (!std::filesystem::exists(path)) throw InputError(path.string() + ": no such file");
+  require_hdf5_file(path);
   h5::File file = h5::File::open(path, false);
   const hid_t root = file.id();
+  // Incomplete files are what inspect is for; a file polyrep never wrote has nothing to report.
+  if (classify_file(root) == FileKind::foreign)
+    throw InputError(path.string() + ": not written by polyrep (no polyrep_version attribute, no /hidden group)");
   FileReport report;
   report.complete = h5::has_attr(root, "complete") && h5::get_attr_int(root, "complete") == 1;
   std::ostringstream out;

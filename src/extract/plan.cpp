@@ -17,7 +17,9 @@ void require_positive(std::int64_t value, const char* flag) {
 }
 
 void require_non_negative(std::int64_t value, const char* flag) {
-  if (value < 0) throw UsageError(std::string(flag) + " must not be negative (got " + std::to_string(value) + ")");
+  if (value < 0)
+    throw UsageError(std::string(flag) + " must not be negative (got " + std::to_string(value) +
+                     "; 0 = chosen for the job)");
 }
 
 std::vector<Batch> make_batches(const std::vector<std::int32_t>& counts, std::int64_t first,

@@ -81,4 +81,21 @@ std::vector<int> parse_layers(const std::string& spec, int num_hidden_states) {
   return layers;
 }
 
+void check_language_list(const std::vector<std::string>& languages) {
+  if (languages.empty())
+    throw UsageError("--langs: no language given (use all, or a comma list such as eng_Latn,fra_Latn)");
+}
+
+std::size_t resolve_max_tokens(std::int64_t requested, std::size_t specials, std::size_t limit) {
+  if (requested == 0) return limit;
+  const std::string flag = "--max-tokens " + std::to_string(requested);
+  if (requested < 0) throw UsageError(flag + ": must not be negative (0 = the model's limit)");
+  if (static_cast<std::size_t>(requested) <= specials)
+    throw UsageError(flag + ": leaves no room for text beside the tokenizer's " + std::to_string(specials) +
+                     " special tokens (at least " + std::to_string(specials + 1) + ", or 0 for the model's limit)");
+  if (static_cast<std::size_t>(requested) > limit)
+    throw UsageError(flag + ": above the model's limit of " + std::to_string(limit) + " tokens");
+  return static_cast<std::size_t>(requested);
+}
+
 }  // namespace polyrep::extract

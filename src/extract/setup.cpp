@@ -72,12 +72,8 @@ void load_model(const ExtractOptions& options, Setup& setup) {
   }
   const auto& config = setup.encoder->config();
   const auto limit = static_cast<std::size_t>(config.max_sequence_length());
-  if (options.max_tokens < 0) throw UsageError("--max-tokens must not be negative");
-  if (options.max_tokens == 1 || static_cast<std::size_t>(options.max_tokens) > limit) {
-    throw UsageError("--max-tokens " + std::to_string(options.max_tokens) +
-                     ": must be between 2 and the model's limit of " + std::to_string(limit));
-  }
-  setup.max_tokens = options.max_tokens > 0 ? static_cast<std::size_t>(options.max_tokens) : limit;
+  const std::size_t specials = setup.tokenizer->encode("").ids.size();  // the template alone
+  setup.max_tokens = resolve_max_tokens(options.max_tokens, specials, limit);
   setup.layers = parse_layers(options.layers, config.num_layers + 1);
   setup.poolings = parse_poolings(options.pooling);
 }
@@ -120,8 +116,12 @@ Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
   setup.plan = options.plan;
   setup.progress_seconds = options.progress_seconds;
   mpi::agree(comm, [&] {
+    // Flags first: a bad value should not wait for the model to load.
     validate(options.plan);
     if (!(options.checkpoint_seconds >= 0)) throw UsageError("--checkpoint-seconds must not be negative");
+    check_language_list(options.corpus.languages);
+    parse_poolings(options.pooling);
+    model::resolve_device(options.device);
     load_model(options, setup);
     setup.corpus = std::make_unique<corpus::Corpus>(corpus::Corpus::open(options.corpus));
     setup.sample = corpus::sample_corpus(*setup.corpus, {options.sample, options.seed});

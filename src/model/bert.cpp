@@ -111,6 +111,20 @@ std::vector<std::string> bert_prefixes(const ModelConfig& config) {
   return {"bert."};
 }
 
+std::vector<SizeProbe> bert_size_probes(const ModelConfig& c) {
+  const auto n = [](const char* key, int value) { return std::string(key) + " = " + std::to_string(value); };
+  const std::int64_t hidden = c.hidden_size;
+  const std::string last = "encoder.layer." + std::to_string(c.num_layers - 1);
+  return {{"embeddings.word_embeddings.weight", {c.vocab_size, hidden},
+           n("vocab_size", c.vocab_size) + ", " + n("hidden_size", c.hidden_size)},
+          {"embeddings.position_embeddings.weight", {c.max_position_embeddings, hidden},
+           n("max_position_embeddings", c.max_position_embeddings)},
+          {"embeddings.token_type_embeddings.weight", {c.type_vocab_size, hidden},
+           n("type_vocab_size", c.type_vocab_size)},
+          {last + ".intermediate.dense.weight", {c.intermediate_size, hidden},
+           n("num_hidden_layers", c.num_layers) + ", " + n("intermediate_size", c.intermediate_size)}};
+}
+
 std::unique_ptr<Encoder> make_bert(const ModelConfig& config, const WeightStore& store,
                                    const at::Device& device) {
   return std::make_unique<BertEncoder>(config, store, device);

@@ -53,8 +53,13 @@ class ConfigReader {
   int as_int(const char* key) const {
     const json& v = root_.at(key);
     if (!v.is_number_integer()) fail(key, "expected an integer");
-    auto value = v.get<long long>();
-    if (value < -1000000000LL || value > 1000000000LL) fail(key, "out of range");
+    // Also keeps absurd sizes (vocab_size 10^12) from reaching any arithmetic in int.
+    constexpr long long kLimit = 1000000000LL;
+    const bool fits = v.is_number_unsigned()
+                          ? v.get<unsigned long long>() <= static_cast<unsigned long long>(kLimit)
+                          : v.get<long long>() >= -kLimit && v.get<long long>() <= kLimit;
+    if (!fits) fail(key, v.dump() + " is out of range (at most 10^9 in magnitude)");
+    const auto value = v.get<long long>();
     return static_cast<int>(value);
   }
 

@@ -12,6 +12,7 @@
 #include "polyrep/model/arch/xglm.hpp"
 #include "polyrep/model/device.hpp"
 #include "polyrep/model/layers.hpp"
+#include "polyrep/model/size_check.hpp"
 #include "polyrep/model/weights.hpp"
 
 namespace polyrep::model {
@@ -20,15 +21,16 @@ namespace {
 /// How to build one architecture: the checkpoint prefixes of its task models, and the factory.
 struct Architecture {
   std::function<std::vector<std::string>(const ModelConfig&)> prefixes;
+  std::function<std::vector<SizeProbe>(const ModelConfig&)> size_probes;
   std::function<std::unique_ptr<Encoder>(const ModelConfig&, const WeightStore&, const at::Device&)>
       make;
 };
 
 const std::map<std::string, Architecture>& registry() {
   static const std::map<std::string, Architecture> architectures{
-      {"bert", {arch::bert_prefixes, arch::make_bert}},
-      {"xlm-roberta", {arch::bert_prefixes, arch::make_bert}},
-      {"xglm", {[](const ModelConfig&) { return arch::xglm_prefixes(); }, arch::make_xglm}},
+      {"bert", {arch::bert_prefixes, arch::bert_size_probes, arch::make_bert}},
+      {"xlm-roberta", {arch::bert_prefixes, arch::bert_size_probes, arch::make_bert}},
+      {"xglm", {[](const ModelConfig&) { return arch::xglm_prefixes(); }, arch::xglm_size_probes, arch::make_xglm}},
   };
   return architectures;
 }
@@ -86,6 +88,8 @@ std::unique_ptr<Encoder> load_encoder(const std::filesystem::path& model_dir,
     const Architecture& arch = architecture(config.model_type);
     WeightStore store = WeightStore::open(model_dir);
     store.set_prefixes(arch.prefixes(config));
+    // Before any tensor is allocated: config sizes the weights do not back end here.
+    check_sizes((model_dir / "config.json").string(), arch.size_probes(config), store);
     return arch.make(config, store, at::Device(device == Device::cuda ? at::kCUDA : at::kCPU));
   } catch (...) {
     rethrow_with_context("loading model weights");

@@ -1,5 +1,6 @@
 #include "polyrep/model/safetensors.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -125,6 +126,31 @@ class HeaderChecker {
   std::size_t data_size_;
 };
 
+// Two tensors sharing bytes would alias in the mapping: a crafted or damaged header, never what a
+// safetensors writer produces (it lays tensors out back to back). Empty tensors own no bytes.
+void check_no_overlap(const std::string& file, const std::map<std::string, TensorView>& tensors,
+                      const std::byte* data) {
+  struct Span {
+    std::uint64_t begin, end;
+    const std::string* name;
+  };
+  std::vector<Span> spans;
+  for (const auto& [name, view] : tensors) {
+    if (view.nbytes == 0) continue;
+    const auto begin = static_cast<std::uint64_t>(view.data - data);
+    spans.push_back({begin, begin + view.nbytes, &name});
+  }
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  for (std::size_t i = 1; i < spans.size(); ++i) {
+    const Span& before = spans[i - 1];
+    const Span& span = spans[i];
+    if (span.begin < before.end)
+      throw InputError(file + ": tensor '" + *span.name + "': data_offsets [" + std::to_string(span.begin) +
+                       ", " + std::to_string(span.end) + "] overlap those of tensor '" + *before.name + "' [" +
+                       std::to_string(before.begin) + ", " + std::to_string(before.end) + "]");
+  }
+}
+
 std::uint64_t read_u64_le(const std::byte* p) {
   std::uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = (v << 8) | std::to_integer<std::uint64_t>(p[i]);
@@ -172,6 +198,7 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : file_(path
     }
     tensors_.emplace(key, checker.tensor(key, entry));
   }
+  check_no_overlap(name, tensors_, file_.data() + 8 + header_len);
 }
 
 const TensorView* SafetensorsFile::find(const std::string& name) const {

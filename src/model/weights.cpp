@@ -59,6 +59,21 @@ std::map<std::string, std::string> read_weight_map(const fs::path& index_path) {
   return map;
 }
 
+// PyTorch's .bin checkpoints are pickles, and unpickling runs whatever code the file names: they
+// are refused, with the one-line conversion that HuggingFace itself recommends.
+std::string missing_weights_message(const fs::path& model_dir) {
+  for (const char* pickle : {"pytorch_model.bin", "pytorch_model.bin.index.json"}) {
+    if (!fs::exists(model_dir / pickle)) continue;
+    const std::string dir = model_dir.string();
+    return (model_dir / pickle).string() +
+           ": PyTorch pickle weights are not loaded (unpickling can run arbitrary code); convert them "
+           "once to safetensors: python3 -c \"from transformers import AutoModel; "
+           "AutoModel.from_pretrained('" + dir + "').save_pretrained('" + dir + "', safe_serialization=True)\"";
+  }
+  return model_dir.string() +
+         ": no model.safetensors or model.safetensors.index.json (polyrep reads safetensors weights only)";
+}
+
 }  // namespace
 
 WeightStore WeightStore::open(const fs::path& model_dir) {
@@ -83,9 +98,7 @@ WeightStore WeightStore::open(const fs::path& model_dir) {
     }
     return store;
   } else {
-    throw InputError(model_dir.string() +
-                     ": no model.safetensors or model.safetensors.index.json (polyrep reads "
-                     "safetensors weights only)");
+    throw InputError(missing_weights_message(model_dir));
   }
   store.build_index();
   return store;
@@ -119,6 +132,16 @@ const WeightStore::Entry* WeightStore::find(const std::string& name) const {
       if (auto it = index_.find(prefix + spelling); it != index_.end()) return &it->second;
   }
   return nullptr;
+}
+
+const TensorView* WeightStore::view(const std::string& name) const {
+  const Entry* entry = find(name);
+  return entry == nullptr ? nullptr : entry->view;
+}
+
+std::string WeightStore::file_of(const std::string& name) const {
+  const Entry* entry = find(name);
+  return entry == nullptr ? source_ : files_[entry->file].path().string();
 }
 
 at::Tensor WeightStore::get(const std::string& name,

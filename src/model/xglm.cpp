@@ -14,6 +14,10 @@ namespace {
 
 // fairseq/HF XGLM: position p of a sequence reads row p + 2 of the sinusoidal table.
 constexpr std::int64_t kPositionOffset = 2;
+// Rows of the table built at load time. No weight bounds max_position_embeddings (the table is
+// computed, not stored), so a config asking for 10^9 positions must not allocate them up front;
+// longer sentences get a longer table in embed(), with the same values row for row.
+constexpr std::int64_t kTablePositions = 4096;
 
 Linear fused_qkv(const WeightStore& s, const std::string& scope, const ModelConfig& c) {
   const Linear q(s, scope + ".q_proj", c.hidden_size, c.hidden_size);
@@ -51,8 +55,9 @@ class XglmEncoder final : public Encoder {
         embed_scale_(c.scale_embedding ? std::sqrt(double(c.hidden_size)) : 1.0),
         embed_tokens_(s, "embed_tokens", c.vocab_size, c.hidden_size),
         final_norm_(s, "layer_norm", c.hidden_size, c.layer_norm_eps),
-        positions_(sinusoidal_table(c.max_position_embeddings + kPositionOffset, c.hidden_size,
-                                    c.pad_token_id)) {
+        positions_(sinusoidal_table(std::min<std::int64_t>(c.max_position_embeddings, kTablePositions) +
+                                        kPositionOffset,
+                                    c.hidden_size, c.pad_token_id)) {
     for (int i = 0; i < c.num_layers; ++i)
       layers_.emplace_back(s, "layers." + std::to_string(i), c);
     embed_tokens_.to(device_);
@@ -134,6 +139,15 @@ at::Tensor sinusoidal_table(std::int64_t rows, std::int64_t dim, std::int64_t pa
   if (dim % 2 == 1) table = at::cat({table, at::zeros({rows, 1}, at::kFloat)}, 1);
   if (padding_idx >= 0 && padding_idx < rows) table[padding_idx].zero_();
   return table;
+}
+
+std::vector<SizeProbe> xglm_size_probes(const ModelConfig& c) {
+  const auto n = [](const char* key, int value) { return std::string(key) + " = " + std::to_string(value); };
+  const std::int64_t hidden = c.hidden_size;
+  return {{"embed_tokens.weight", {c.vocab_size, hidden},
+           n("vocab_size", c.vocab_size) + ", " + n("d_model", c.hidden_size)},
+          {"layers." + std::to_string(c.num_layers - 1) + ".fc1.weight", {c.intermediate_size, hidden},
+           n("num_layers", c.num_layers) + ", " + n("ffn_dim", c.intermediate_size)}};
 }
 
 std::unique_ptr<Encoder> make_xglm(const ModelConfig& config, const WeightStore& store,

@@ -1,5 +1,7 @@
 #include "polyrep/plot/plot_job.hpp"
 
+#include <unistd.h>
+
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
 #include "polyrep/plot/report.hpp"
@@ -17,6 +19,22 @@ void make_dir(const fs::path& dir) {
   }
 }
 
+// Before any work, so that a bad --out does not wait for the data: the nearest part of the path
+// that exists must be a directory this process may write into.
+void check_out_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::path probe = fs::absolute(dir.empty() ? fs::path(".") : dir, ec);
+  while (!fs::exists(probe, ec) && probe.has_parent_path() && probe != probe.parent_path()) {
+    probe = probe.parent_path();
+  }
+  if (!fs::is_directory(probe, ec)) {
+    throw UsageError("--out " + dir.string() + ": '" + probe.string() + "' is not a directory" +
+                     (probe == fs::absolute(dir, ec) ? "" : ", so the report directory cannot be created"));
+  }
+  if (::access(probe.c_str(), W_OK) != 0)
+    throw IoError("--out " + dir.string() + ": cannot write into '" + probe.string() + "'");
+}
+
 void check_formats(const std::vector<std::string>& formats) {
   for (const std::string& f : formats) {
     if (f != "svg" && f != "png" && f != "pdf") throw UsageError("--formats: unknown format '" + f + "' (svg, png, pdf)");
@@ -27,7 +45,7 @@ void check_formats(const std::vector<std::string>& formats) {
 
 PlotSummary run_plot(const fs::path& extraction, const fs::path& out_dir, const PlotOptions& options) {
   check_formats(options.figures.formats);
-  if (!fs::exists(extraction)) throw InputError(extraction.string() + ": no such file");
+  check_out_dir(out_dir);
   const ReportData data = load_report_data(extraction, options.data);
   make_dir(out_dir);
   PlotSummary summary;

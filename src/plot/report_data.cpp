@@ -4,6 +4,7 @@
 #include <map>
 
 #include "polyrep/core/error.hpp"
+#include "polyrep/extract/extraction_file.hpp"
 #include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/h5/file.hpp"
@@ -165,10 +166,9 @@ std::string layer_file_tag(std::int64_t layer) { return std::string(layer < 10 ?
 ReportData load_report_data(const fs::path& extraction, const ReportDataOptions& options) {
   if (options.max_points < 1) throw UsageError("--max-points: expected a positive number");
   Files f;
+  extract::require_hdf5_file(extraction);
   f.source = h5::File::open(extraction, false);
-  if (!h5::has_attr(f.source.id(), "complete") || h5::get_attr_int(f.source.id(), "complete") != 1) {
-    throw InputError(extraction.string() + ": not a complete extraction file (complete != 1)");
-  }
+  extract::require_complete_extraction(f.source.id(), extraction);
   f.results = reduce::open_results(extraction);
   ReportData d;
   try {

@@ -1,5 +1,6 @@
 #include "polyrep/reduce/reduce_run.hpp"
 
+#include "polyrep/core/error.hpp"
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/metrics/phase_clock.hpp"
 #include "polyrep/metrics/run_metrics.hpp"
@@ -46,10 +47,16 @@ void write_metrics(const ReduceOptions& options, const ReduceSummary& summary, s
 ReduceSummary run_reduce(const ReduceOptions& options, const mpi::Comm& comm) {
   metrics::PhaseClock clock({"open", "pca", "token_types", "tsne", "commit"});
   mpi::agree(comm, [&] {
+    // Every flag before any file is opened or created (the PCA job checks its own again).
+    if (options.pca.components < 1)
+      throw UsageError("--pca " + std::to_string(options.pca.components) + ": expected at least 1 component");
+    if (options.pca.chunk_rows < 1)
+      throw UsageError("--chunk-rows " + std::to_string(options.pca.chunk_rows) + ": expected a positive number");
     metrics::check_metrics_path(options.metrics);
-    // Bad t-SNE flags are refused before the PCA runs, not after it (the point count is not
-    // known yet; each job checks perplexity against its own again).
-    if (options.tsne) validate_tsne_options(options.tsne_options.tsne, std::ptrdiff_t{1} << 40);
+    // Bad t-SNE flags are refused before the PCA runs, not after it, and even without --tsne: a
+    // value that is wrong is a mistake either way (the point count is not known yet; each job
+    // checks perplexity against its own again).
+    validate_tsne_options(options.tsne_options.tsne, std::ptrdiff_t{1} << 40);
   });
   ReduceSummary summary;
   ReduceFiles files = clock.time(phase::open, [&] { return open_reduce_files(options.file, comm); });

@@ -3,6 +3,7 @@
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
 #include "polyrep/core/version.hpp"
+#include "polyrep/extract/extraction_file.hpp"
 #include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/link.hpp"
 #include "polyrep/mpi/agree.hpp"
@@ -21,11 +22,6 @@ std::string created_stamp(hid_t root) {
   return {};
 }
 
-void check_complete(hid_t root, const fs::path& file) {
-  if (!h5::has_attr(root, "complete") || h5::get_attr_int(root, "complete") != 1) {
-    throw InputError(file.string() + ": not a complete extraction file (complete != 1)");
-  }
-}
 
 // Serial, on one rank, after the parallel writers closed the partial file: string attributes are
 // metadata that parallel HDF5 would make every rank write identically, and `complete` goes last.
@@ -63,8 +59,11 @@ ReduceFiles open_reduce_files(const fs::path& extraction, const mpi::Comm& comm)
   files.extraction = extraction;
   files.results = results_path(extraction);
   files.partial = fs::path(files.results.string() + ".partial");
+  // What the file is, before HDF5 is asked to open it: a text file or a directory gets its own
+  // message instead of HDF5's.
+  mpi::agree(comm, [&] { extract::require_hdf5_file(extraction); });
   files.source = mpi::agree(comm, [&] { return h5::File::open_parallel(extraction, comm, false); });
-  mpi::agree(comm, [&] { check_complete(files.source.id(), extraction); });
+  mpi::agree(comm, [&] { extract::require_complete_extraction(files.source.id(), extraction); });
   files.target = mpi::agree(comm, [&] {
     try {
       return h5::File::create_parallel(files.partial, comm, true);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "polyrep/core/error.hpp"
+#include "polyrep/tokenizer/utf8.hpp"
 
 namespace polyrep::tokenizer {
 namespace {
@@ -31,8 +32,12 @@ class WireReader {
   // Returns (field number, wire type).
   std::pair<std::uint32_t, std::uint32_t> tag() {
     const std::uint64_t key = varint();
+    if ((key >> 3) == 0 || (key >> 3) > 0x1FFFFFFFu) fail("invalid field number " + std::to_string(key >> 3));
     return {static_cast<std::uint32_t>(key >> 3), static_cast<std::uint32_t>(key & 7u)};
   }
+
+  // proto int32: negative values travel as 64-bit two's complement varints.
+  std::int32_t int32() { return static_cast<std::int32_t>(static_cast<std::int64_t>(varint())); }
 
   std::string_view bytes() {
     const std::uint64_t length = varint();
@@ -110,6 +115,7 @@ SpmPiece parse_piece(std::string_view data) {
     }
   }
   if (piece.piece.empty()) WireReader::fail("empty piece");
+  if (find_invalid_utf8(piece.piece) != std::string::npos) WireReader::fail("a piece is not valid UTF-8");
   return piece;
 }
 
@@ -122,6 +128,15 @@ void parse_trainer_spec(std::string_view data, SpmModel& model) {
       const std::uint64_t type = in.varint();
       if (type < 1 || type > 4) WireReader::fail("unknown model type " + std::to_string(type));
       model.algorithm = static_cast<SpmModel::Algorithm>(type);
+    } else if (field == 4) {
+      in.expect(wire, 0, "vocab_size");
+      model.vocab_size = in.int32();
+    } else if (field == 33) {
+      in.expect(wire, 0, "hard_vocab_limit");
+      model.hard_vocab_limit = in.varint() != 0;
+    } else if (field >= 40 && field <= 42) {
+      in.expect(wire, 0, "unk_id/bos_id/eos_id");
+      (field == 40 ? model.unk_id : field == 41 ? model.bos_id : model.eos_id) = in.int32();
     } else if (field == 24) {
       in.expect(wire, 0, "treat_whitespace_as_suffix");
       model.treat_whitespace_as_suffix = in.varint() != 0;
@@ -168,14 +183,44 @@ SpmModel parse_spm_model(const std::string& serialized) {
       model.pieces.push_back(parse_piece(in.bytes()));
     } else if (field == 2) {
       parse_trainer_spec(in.bytes(), model);
+      model.has_trainer_spec = true;
     } else if (field == 3) {
       parse_normalizer_spec(in.bytes(), model.normalizer);
+      model.has_normalizer_spec = true;
     } else {
       in.skip(wire);
     }
   }
-  if (model.pieces.empty()) WireReader::fail("no pieces");
+  validate_spm_model(model);
   return model;
+}
+
+void validate_spm_model(const SpmModel& model) {
+  const auto fail = [](const std::string& what) { WireReader::fail(what); };
+  if (model.pieces.empty()) fail("no pieces");
+  const std::string count = std::to_string(model.pieces.size()) + " pieces";
+  if (!model.has_trainer_spec || !model.has_normalizer_spec)
+    fail(std::string("no ") + (model.has_trainer_spec ? "normalizer_spec" : "trainer_spec") + " after " + count +
+         " (the file is truncated, or not a sentencepiece model)");
+  if (model.hard_vocab_limit && model.vocab_size > static_cast<std::int64_t>(model.pieces.size()))
+    fail("only " + count + ", but its trainer_spec says vocab_size " + std::to_string(model.vocab_size) +
+         " (truncated or damaged file)");
+  const struct {
+    const char* name;
+    std::int32_t id;
+    SpmPiece::Type type;
+  } required[] = {{"unk_id", model.unk_id, SpmPiece::Type::unknown},
+                  {"bos_id", model.bos_id, SpmPiece::Type::control},
+                  {"eos_id", model.eos_id, SpmPiece::Type::control}};
+  for (const auto& r : required) {
+    if (r.id < 0 && r.type == SpmPiece::Type::control) continue;  // no <s> or </s> in this model
+    if (r.id < 0 || r.id >= static_cast<std::int64_t>(model.pieces.size()))
+      fail(std::string("trainer_spec ") + r.name + " " + std::to_string(r.id) + " is not a piece (" + count + ")");
+    const SpmPiece& piece = model.pieces[static_cast<std::size_t>(r.id)];
+    if (piece.type != r.type)
+      fail(std::string("piece ") + std::to_string(r.id) + " ('" + piece.piece + "', trainer_spec " + r.name +
+           ") is not of type " + (r.type == SpmPiece::Type::unknown ? "UNKNOWN" : "CONTROL"));
+  }
 }
 
 SpmModel read_spm_model(const std::filesystem::path& file) {

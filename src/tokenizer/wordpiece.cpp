@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <unordered_map>
 
 #include "polyrep/core/error.hpp"
 #include "polyrep/tokenizer/utf8.hpp"
@@ -32,6 +33,19 @@ std::size_t count_code_points(std::string_view text) noexcept {
   }));
 }
 
+// HuggingFace keeps the last id of a repeated line, so the first one can never be produced: a
+// vocabulary with repeats is damaged (two files concatenated, a bad merge) rather than meant.
+void require_distinct(const std::filesystem::path& file, const std::vector<std::string>& pieces) {
+  std::unordered_map<std::string_view, std::size_t> first_line;
+  first_line.reserve(pieces.size());
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const auto [it, fresh] = first_line.emplace(pieces[i], i + 1);
+    if (!fresh)
+      throw InputError(file.string() + ":" + std::to_string(i + 1) + ": '" + pieces[i] + "' repeats line " +
+                       std::to_string(it->second) + " (every line of a vocabulary must be distinct)");
+  }
+}
+
 struct Scratch {
   std::vector<Segment> segments;
   Words words;
@@ -55,6 +69,7 @@ WordPieceVocab WordPieceVocab::load(const std::filesystem::path& vocab_file) {
   }
   std::vector<std::string> pieces = split_lines(content);
   if (pieces.empty()) throw InputError(vocab_file.string() + ": empty vocabulary");
+  require_distinct(vocab_file, pieces);
   return WordPieceVocab(std::move(pieces));
 }
 

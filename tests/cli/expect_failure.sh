@@ -2,8 +2,15 @@
 # Runs a polyrep command that must fail cleanly on bad input: non-zero exit well before the time
 # limit (no hang of other ranks), the expected message printed exactly once, no crash signal, and
 # no output file with complete=1 (nor a changed one, when it existed before).
-# Usage: expect_failure.sh REGEX OUTFILE|- -- COMMAND...
+# Usage: expect_failure.sh [--skip-if-gpu] REGEX OUTFILE|- -- COMMAND...
+#   --skip-if-gpu: exit 77 (skipped) where nvidia-smi sees a GPU, for failures that need none.
 set -u
+if [ "$1" = --skip-if-gpu ]; then
+  shift
+  if command -v nvidia-smi >/dev/null && nvidia-smi -L 2>/dev/null | grep -q GPU; then
+    echo "skipped: a GPU is visible"; exit 77
+  fi
+fi
 regex=$1; outfile=$2; shift 3
 before=""
 [ "$outfile" != "-" ] && [ -e "$outfile" ] && before=$(sha256sum "$outfile")

@@ -26,7 +26,8 @@ const char* to_string(Layout layout);
 struct CorpusOptions {
   std::filesystem::path path;          // --corpus
   std::string split = "dev";           // flores: DIR/<split>/<lang>.<split>
-  std::vector<std::string> languages;  // --langs; empty or {"all"} = every language found, sorted
+  std::vector<std::string> languages{"all"};  // --langs; {"all"} (or empty) = every language found, sorted
+                                              // (polyrep extract refuses an empty --langs)
   int tsv_column = 0;                  // per-language TSV: which tab-separated column holds the sentence
 };
 

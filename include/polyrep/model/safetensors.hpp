@@ -2,7 +2,9 @@
 /// Validating reader for the safetensors format (https://github.com/huggingface/safetensors):
 /// u64 little-endian header length, a JSON header {name: {dtype, shape, data_offsets}}, then the
 /// raw data region. Everything in the header is checked against the file before a single byte of
-/// tensor data is trusted; each failure is an InputError naming the file and the tensor or field.
+/// tensor data is trusted (each tensor's byte range lies inside the data region, matches its dtype
+/// and shape, and overlaps no other tensor's); each failure is an InputError naming the file and
+/// the tensor or field.
 /// No torch here: tensors are exposed as views into the memory-mapped file.
 #include <cstddef>
 #include <cstdint>

@@ -20,13 +20,20 @@ namespace polyrep::model {
 class WeightStore {
  public:
   /// Opens model_dir/model.safetensors, else model_dir/model.safetensors.index.json and its
-  /// shards. InputError when neither exists, or on an invalid index or shard.
+  /// shards. InputError when neither exists (naming pytorch_model.bin, with how to convert it,
+  /// when only PyTorch pickle weights are there), or on an invalid index or shard.
   static WeightStore open(const std::filesystem::path& model_dir);
 
   /// Prefixes tried, in order, after the bare name (e.g. {"bert."}).
   void set_prefixes(std::vector<std::string> prefixes) { prefixes_ = std::move(prefixes); }
 
   bool contains(const std::string& name) const { return find(name) != nullptr; }
+
+  /// The stored tensor `name` resolves to (prefixes and gamma/beta spellings applied), read from
+  /// the header only: nothing is allocated. Null when absent.
+  const TensorView* view(const std::string& name) const;
+  /// The file that holds `name` (for messages); source() when absent.
+  std::string file_of(const std::string& name) const;
 
   /// The tensor `name` (bare, without prefix) converted to a float32 CPU tensor that owns its
   /// memory. InputError "<file>: missing tensor '<name>'", or naming the expected and actual shape,

@@ -17,11 +17,12 @@
 
 namespace polyrep::tokenizer {
 
-/// vocab.txt: one piece per line, id = line number. A piece listed twice keeps its last id for
-/// lookups, as HF's dict does.
+/// vocab.txt: one piece per line, id = line number. Built from pieces directly, a piece listed
+/// twice keeps its last id for lookups, as HF's dict does; a file with a repeated line is refused.
 class WordPieceVocab {
  public:
-  /// Throws InputError naming the file when it cannot be read, is empty or is not UTF-8.
+  /// Throws InputError naming the file when it cannot be read, is empty, is not UTF-8, or repeats
+  /// a line ("<file>:<line>: '<piece>' repeats line N").
   static WordPieceVocab load(const std::filesystem::path& vocab_file);
   explicit WordPieceVocab(std::vector<std::string> pieces);
   // Moving the vectors keeps their elements in place, so the views into them stay valid.

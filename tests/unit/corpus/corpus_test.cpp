@@ -188,6 +188,27 @@ TEST(Corpus, MissingOrUnusablePaths) {
   EXPECT_THROW(Corpus::open({fs::path(), "dev", {}}), UsageError);
 }
 
+TEST(Corpus, UnknownSplitNamesTheFlagAndTheSplitsThatExist) {
+  EXPECT_THAT(open_error<UsageError>({kFlores, "test", {"eng_Latn"}}),
+              HasSubstr("--split test: no such split in " + kFlores.string() + " (found: dev)"));
+  TempCorpus tmp;
+  tmp.write("devtest/en.devtest", "a\n");
+  tmp.write("dev/en.dev", "a\n");
+  tmp.write("notes/readme", "x\n");
+  EXPECT_THAT(open_error<UsageError>({tmp.root(), "train", {}}), HasSubstr("(found: dev, devtest)"));
+}
+
+TEST(Corpus, ALanguageFileThatIsADirectoryIsNamed) {
+  TempCorpus tmp;
+  tmp.write("yy.txt", "a\n");
+  std::filesystem::create_directories(tmp.root() / "xx.txt");
+  EXPECT_THAT(open_error<InputError>({tmp.root(), "dev", {"xx", "yy"}}),
+              HasSubstr("--langs xx: " + (tmp.root() / "xx.txt").string() + " is a directory"));
+  EXPECT_EQ(Corpus::open({tmp.root(), "dev", {"all"}}).languages(), (std::vector<std::string>{"yy"}));
+}
+
+TEST(Corpus, TheDefaultLanguageListIsAll) { EXPECT_EQ(CorpusOptions{}.languages, (std::vector<std::string>{"all"})); }
+
 TEST(Corpus, TxtAndTsvTogetherIsAmbiguous) {
   TempCorpus tmp;
   tmp.write("en.txt", "a\n");

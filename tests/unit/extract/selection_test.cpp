@@ -48,5 +48,29 @@ TEST(ParsePoolings, UnknownModeNamesTheFlag) {
   }
 }
 
+TEST(CheckLanguageList, AnEmptyListIsRefused) {
+  // "--langs ," and "--langs ''" split to nothing: a mistake, not "every language".
+  EXPECT_THROW(check_language_list({}), UsageError);
+  EXPECT_NO_THROW(check_language_list({"all"}));
+  EXPECT_NO_THROW(check_language_list({"eng_Latn"}));
+}
+
+TEST(ResolveMaxTokens, ZeroIsTheModelLimitAndTextMustFitBesideTheSpecials) {
+  EXPECT_EQ(resolve_max_tokens(0, 2, 512), 512u);
+  EXPECT_EQ(resolve_max_tokens(3, 2, 512), 3u);    // [CLS] one token [SEP]
+  EXPECT_EQ(resolve_max_tokens(2, 1, 512), 2u);    // XGLM: </s> one token
+  EXPECT_EQ(resolve_max_tokens(512, 2, 512), 512u);
+  try {
+    resolve_max_tokens(2, 2, 512);
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "--max-tokens 2: leaves no room for text beside the tokenizer's 2 special tokens (at least 3, "
+                           "or 0 for the model's limit)");
+  }
+  EXPECT_THROW(resolve_max_tokens(1, 1, 512), UsageError);
+  EXPECT_THROW(resolve_max_tokens(513, 2, 512), UsageError);
+  EXPECT_THROW(resolve_max_tokens(-1, 2, 512), UsageError);
+}
+
 }  // namespace
 }  // namespace polyrep::extract

@@ -109,6 +109,27 @@ TEST(Safetensors, RejectsSizeShapeMismatch) {
                "tensor 'w'");
 }
 
+TEST(Safetensors, RejectsOverlappingTensors) {
+  expect_error(file_with_header(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                                    "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12),
+               "tensor 'b': data_offsets [4, 12] overlap those of tensor 'a' [0, 8]");
+  // The same bytes twice, and one tensor inside another's range.
+  expect_error(file_with_header(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                                    "b": {"dtype": "I32", "shape": [2], "data_offsets": [0, 8]}})", 8),
+               "overlap");
+  expect_error(file_with_header(R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]},
+                                    "z": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]},
+                                    "m": {"dtype": "F32", "shape": [1], "data_offsets": [16, 20]}})", 20),
+               "overlap");
+}
+
+TEST(Safetensors, AdjacentAndEmptyTensorsDoNotOverlap) {
+  EXPECT_EQ(error_for(file_with_header(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                                           "e": {"dtype": "F32", "shape": [0], "data_offsets": [4, 4]},
+                                           "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}})", 12)),
+            "");
+}
+
 TEST(Safetensors, RejectsBadMetadata) {
   expect_error(file_with_header(R"({"__metadata__": [1]})", 0), "__metadata__");
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -99,6 +100,42 @@ TEST(WeightStore, DirectoryWithoutWeights) {
   std::filesystem::copy_file(fixture("tiny-bert") / "config.json", dir.path() / "config.json");
   std::string msg = load_error(dir);
   EXPECT_NE(msg.find("no model.safetensors"), std::string::npos) << msg;
+}
+
+TEST(WeightStore, PickleWeightsOnlyAreRefusedWithTheConversion) {
+  TempDir dir;
+  std::filesystem::copy_file(fixture("tiny-bert") / "config.json", dir.path() / "config.json");
+  testing::write_text(dir.path() / "pytorch_model.bin", "not unpickled");
+  const std::string msg = load_error(dir);
+  EXPECT_NE(msg.find((dir.path() / "pytorch_model.bin").string() + ": PyTorch pickle weights are not loaded"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find("save_pretrained('" + dir.path().string() + "', safe_serialization=True)"), std::string::npos) << msg;
+}
+
+/// The tiny-bert checkpoint with config.json's `key` set to `value`.
+std::string config_error(const std::string& key, long long value) {
+  TempDir dir;
+  auto config = nlohmann::json::parse(std::ifstream(fixture("tiny-bert") / "config.json"));
+  config[key] = value;
+  testing::write_text(dir.path() / "config.json", config.dump());
+  std::filesystem::copy_file(fixture("tiny-bert") / "model.safetensors", dir.path() / "model.safetensors");
+  return load_error(dir);
+}
+
+TEST(WeightStore, ConfigSizesTheWeightsDoNotBackNameConfigJsonBeforeAnyAllocation) {
+  // hidden_size 10^9 would be 34 TB of word embeddings: refused from the header alone.
+  EXPECT_NE(config_error("hidden_size", 1000000000)
+                .find("config.json: vocab_size = 8574, hidden_size = 1000000000 give tensor "
+                      "'embeddings.word_embeddings.weight' the shape [8574,1000000000], but "),
+            std::string::npos)
+      << config_error("hidden_size", 1000000000);
+  EXPECT_NE(config_error("num_hidden_layers", 1000000)
+                .find("num_hidden_layers = 1000000, intermediate_size = 128 asks for tensor "
+                      "'encoder.layer.999999.intermediate.dense.weight' [128,64], which "),
+            std::string::npos);
+  EXPECT_NE(config_error("max_position_embeddings", 1000).find("max_position_embeddings = 1000 give"), std::string::npos);
+  EXPECT_NE(config_error("vocab_size", 1000000000000LL).find("'vocab_size': 1000000000000 is out of range"),
+            std::string::npos);
 }
 
 void write_index(const TempDir& dir, const nlohmann::json& weight_map) {

@@ -78,6 +78,19 @@ TEST(LoadTokenizer, TruncatedSentencePieceModelIsAnInputError) {
   EXPECT_FALSE(input_error_of([&] { load_tokenizer(dir.path(), {"xlm-roberta"}); }).empty());
 }
 
+TEST(LoadTokenizer, ModelCutOnAPieceBoundaryIsRefusedNamingTheFile) {
+  // 300 bytes end exactly between two pieces: every field is whole, the specs are gone. This
+  // used to load (28 pieces, no normaliser) and tokenize without complaint.
+  std::ifstream in(fixture("tiny-xlmr") / "sentencepiece.bpe.model", std::ios::binary);
+  std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  TempDir dir;
+  dir.write("sentencepiece.bpe.model", content.substr(0, 300));
+  const std::string message = input_error_of([&] { load_tokenizer(dir.path(), {"xlm-roberta"}); });
+  EXPECT_NE(message.find((dir / "sentencepiece.bpe.model").string() + ": malformed sentencepiece model: no trainer_spec"),
+            std::string::npos)
+      << message;
+}
+
 TEST(LoadTokenizer, BrokenTokenizerConfigNamesTheFile) {
   TempDir dir;
   dir.write("vocab.txt", "[PAD]\n[UNK]\n[CLS]\n[SEP]\n");

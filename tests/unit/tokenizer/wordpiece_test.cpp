@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "polyrep/core/error.hpp"
+#include "temp_dir.hpp"
 
 namespace polyrep::tokenizer {
 namespace {
@@ -83,6 +84,21 @@ TEST(WordPiece, RepeatedPieceKeepsItsLastIdLikeAPythonDict) {
   const WordPieceVocab vocab({"[PAD]", "x", "[UNK]", "x"});
   EXPECT_EQ(vocab.find("x"), 3);
   EXPECT_EQ(vocab.find("y"), -1);
+}
+
+TEST(WordPiece, VocabularyFileWithARepeatedLineIsRefusedNamingBothLines) {
+  test::TempDir dir;
+  dir.write("vocab.txt", "[PAD]\nx\n[UNK]\ny\nx\n");
+  try {
+    WordPieceVocab::load(dir / "vocab.txt");
+    FAIL() << "a repeated line was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("vocab.txt:5: 'x' repeats line 2"), std::string::npos) << e.what();
+  }
+  dir.write("empty.txt", "");
+  EXPECT_THROW(WordPieceVocab::load(dir / "empty.txt"), InputError);
+  dir.write("ok.txt", "[PAD]\nx\n\n##x\n");  // one empty line is a piece like any other
+  EXPECT_EQ(WordPieceVocab::load(dir / "ok.txt").find("##x"), 3);
 }
 
 TEST(WordPiece, InvalidUtf8IsAnInputError) {

@@ -10,12 +10,16 @@
 
 #include "polyrep/model/config.hpp"
 #include "polyrep/model/encoder.hpp"
+#include "polyrep/model/size_check.hpp"
 #include "polyrep/model/weights.hpp"
 
 namespace polyrep::model::arch {
 
 /// Checkpoint name prefixes of hub task models built on BertModel / XLMRobertaModel.
 std::vector<std::string> bert_prefixes(const ModelConfig& config);
+
+/// The tensors whose shapes follow from config.json (embeddings, the last layer): see size_check.hpp.
+std::vector<SizeProbe> bert_size_probes(const ModelConfig& config);
 
 std::unique_ptr<Encoder> make_bert(const ModelConfig& config, const WeightStore& store,
                                    const at::Device& device);
