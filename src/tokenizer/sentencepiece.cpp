@@ -1,6 +1,7 @@
 #include "polyrep/tokenizer/sentencepiece.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "polyrep/core/error.hpp"
 #include "polyrep/tokenizer/utf8.hpp"
@@ -45,6 +46,13 @@ SentencePieceTokenizer::SentencePieceTokenizer(const std::filesystem::path& mode
     : sp_(load_model(model_file)), options_(std::move(options)), sp_size_(sp_.size()) {
   std::vector<AddedToken> added =
       options_.added_tokens.empty() ? default_added_tokens() : options_.added_tokens;
+  // Ids from tokenizer_config.json go straight into encode()'s output, and vocab_size() is the
+  // largest + 1: a negative id or INT32_MAX would be an id no model has (or an overflow).
+  for (const AddedToken& token : added) {
+    if (token.id < 0 || token.id == std::numeric_limits<std::int32_t>::max())
+      throw InputError("added token '" + token.content + "' has id " + std::to_string(token.id) +
+                       ", outside any vocabulary");
+  }
   splitter_ = AddedTokenSplitter(std::move(added));
 }
 

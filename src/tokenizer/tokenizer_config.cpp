@@ -93,7 +93,10 @@ void read_main_config(const fs::path& file, TokenizerConfig& config) {
 void read_added_tokens_file(const fs::path& file, TokenizerConfig& config) {
   const json root = read_json(file);
   if (!root.is_object()) throw InputError(file.string() + ": expected a JSON object");
-  for (const auto& [content, id] : root.items()) {
+  for (const auto& item : root.items()) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+    const std::string& content = item.key();
+    const json& id = item.value();
     if (!id.is_number_integer()) throw InputError(file.string() + ": ids must be integers");
     const bool known = std::any_of(config.added_tokens.begin(), config.added_tokens.end(),
                                    [&](const AddedToken& t) { return t.content == content; });

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <unordered_map>
 
 #include "polyrep/core/error.hpp"
@@ -122,6 +123,9 @@ WordPieceTokenizer::WordPieceTokenizer(WordPieceVocab vocab, WordPieceOptions op
   }
   for (const AddedToken& token : added) {
     if (token.id < 0) throw InputError("added token '" + token.content + "' has a negative id");
+    // vocab_size() is the largest id + 1, which must fit in an int32.
+    if (token.id == std::numeric_limits<std::int32_t>::max())
+      throw InputError("added token '" + token.content + "' has an id too large for a vocabulary");
     if (token.special && token.id != unk_id_) special_ids_.push_back(token.id);
     vocab_size_ = std::max(vocab_size_, token.id + 1);
   }
