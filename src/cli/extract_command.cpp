@@ -24,10 +24,15 @@ std::vector<std::string> split_languages(const std::string& spec) {
   std::vector<std::string> out;
   std::stringstream in(spec);
   std::string part;
-  // Empty entries are kept (",", "a,,b", ""): Corpus::open refuses them by name instead of
-  // reading an empty list as "all".
-  while (std::getline(in, part, ',')) out.push_back(part);
-  if (spec.empty() || spec.back() == ',') out.push_back("");
+  // Empty entries are kept ("a,,b", "a,"): the corpus refuses them by name. A list of nothing
+  // ("", ",") becomes empty, which the setup refuses as naming no language (never "all").
+  bool any = false;
+  while (std::getline(in, part, ',')) {
+    out.push_back(part);
+    any = any || !part.empty();
+  }
+  if (!spec.empty() && spec.back() == ',') out.push_back("");
+  if (!any) out.clear();
   return out;
 }
 
