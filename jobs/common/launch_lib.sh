@@ -190,7 +190,7 @@ pr_run_polyrep() {
   polyrep=$(pr_find_polyrep) || exit 2
   pr_complete_args "$threads" "$gpu" "$@"
   if [ "${1:-}" = extract ] && [ -n "$(pr_opt_value --out "$@")" ]; then
-    PR_RESUMABLE_FILE="$(pr_opt_value --out "$@").partial.resume"
+    pr_watch_output "$(pr_opt_value --out "$@")" "$pipeline"
   fi
   if [ "$pipeline" -eq 0 ]; then
     "$runner" "$polyrep" "${PR_ARGS[@]}"
@@ -203,6 +203,7 @@ pr_run_polyrep() {
   local -a words
   read -r -a words <<<"$reduce_args"
   pr_complete_args "$threads" 0 reduce "$out" "${words[@]}"
+  PR_RESUMABLE_FILE="" PR_OUTPUT_FILE="" PR_NEXT_STEP=0
   "$runner" "$polyrep" "${PR_ARGS[@]}"
 }
 
@@ -212,9 +213,13 @@ pr_run_polyrep() {
 # step: with 75 when CMD did, or when PR_RESUMABLE_FILE (an extract's OUT.partial.resume) exists,
 # else 143. mpirun 4 itself exits 1 after a signal even when every rank exited 75, hence the file.
 # Returns CMD's exit status.
+# PR_FORWARD_SIGNAL: what CMD is sent. run.sh sets USR1 for mpirun: Open MPI's mpirun passes USR1
+# on to every rank at once, but a TERM only a second later and a KILL a second after that, too
+# soon for a round to finish (polyrep stops on USR1 as on TERM).
 PR_CHILD=0
 PR_STOPPING=0
-pr_forward_signal() { PR_STOPPING=1; [ "$PR_CHILD" -eq 0 ] || kill -TERM "$PR_CHILD" 2>/dev/null || true; }
+PR_FORWARD_SIGNAL=TERM
+pr_forward_signal() { PR_STOPPING=1; [ "$PR_CHILD" -eq 0 ] || kill -"$PR_FORWARD_SIGNAL" "$PR_CHILD" 2>/dev/null || true; }
 pr_run_forwarding() {
   trap pr_forward_signal TERM INT HUP
   "$@" &
@@ -227,11 +232,24 @@ pr_run_forwarding() {
   [ "$PR_STOPPING" -eq 0 ] || pr_exit_stopped "$rc"
   return "$rc"
 }
-PR_RESUMABLE_FILE=""
+PR_RESUMABLE_FILE="" PR_OUTPUT_FILE="" PR_NEXT_STEP=0
+# pr_watch_output OUT NEXT_STEP: the extract output a stop is judged by; NEXT_STEP=1 when a step
+# (the pipeline's reduce) follows the extraction.
+pr_watch_output() { PR_OUTPUT_FILE=$1 PR_RESUMABLE_FILE="$1.partial.resume" PR_NEXT_STEP=$2; }
+# A run that finished before the signal reached its ranks (Open MPI 4's mpirun passes it on a
+# second late, and then exits 1) is done: exit 0, or 75 when a next step is still to run.
 pr_exit_stopped() {
   if [ "$1" -eq 75 ] || { [ -n "$PR_RESUMABLE_FILE" ] && [ -f "$PR_RESUMABLE_FILE" ]; }; then
     pr_log "stopped by a signal; resumable: the same command finishes the run (it passes --resume)"
     exit 75
+  fi
+  if [ -n "$PR_OUTPUT_FILE" ] && [ -f "$PR_OUTPUT_FILE" ] && [ ! -e "$PR_OUTPUT_FILE.partial" ]; then
+    if [ "$PR_NEXT_STEP" -eq 1 ]; then
+      pr_log "stopped by a signal once $PR_OUTPUT_FILE was complete; resumable: the same command runs the next step"
+      exit 75
+    fi
+    pr_log "a signal came as the run finished: $PR_OUTPUT_FILE is complete"
+    exit 0
   fi
   pr_log "stopped by a signal"
   exit 143

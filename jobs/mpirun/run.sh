@@ -121,7 +121,7 @@ mpirun_cmd+=(--)
 run_one() {
   pr_show_command "${mpirun_cmd[@]}" "$@"
   [ "$dry_run" -eq 1 ] && return 0
-  pr_run_forwarding "${mpirun_cmd[@]}" "$@"
+  PR_FORWARD_SIGNAL=USR1 pr_run_forwarding "${mpirun_cmd[@]}" "$@"
 }
 
 if [ "$exec_mode" -eq 1 ]; then

@@ -1,5 +1,6 @@
 #include "line_count.hpp"
 
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -44,10 +45,15 @@ std::int64_t count_lines(const std::filesystem::path& file, const CountOptions& 
   std::int64_t lines = 0;      // complete lines seen
   std::int64_t tabs = 0;       // tabs in the current line
   bool partial = false;        // bytes after the last "\n"
+  bool first_block = true;
   while (in) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
     const std::streamsize got = in.gcount();
-    for (std::streamsize i = 0; i < got; ++i) {
+    std::streamsize i = 0;
+    // A byte-order mark is not text (LineReader skips it): a file holding only one has no line.
+    if (first_block && got >= 3 && std::memcmp(block.data(), "\xEF\xBB\xBF", 3) == 0) i = 3;
+    first_block = false;
+    for (; i < got; ++i) {
       const char c = block[static_cast<std::size_t>(i)];
       if (c == '\n') {
         ++lines;

@@ -2,7 +2,8 @@
 """A run that dies is resumed, never restarted: the claims of README "When a run dies", tested.
 
   resume_test.py kill    POLYREP DATA WORKDIR MPIRUN...   kill -9 of a random rank at seeded random
-                         moments (np 2 and 3), --resume at another np, SIGTERM to mpirun, refusals
+                         moments (np 2 and 3), --resume at another np, SIGTERM to the ranks and
+                         SIGUSR1 to mpirun, refusals
   resume_test.py enospc  POLYREP DATA WORKDIR MPIRUN...   a full file system mid-run, then --resume
                          once space is freed (inside a private mount namespace with a small tmpfs)
   resume_test.py compare REFERENCE FILE                   every dataset equal, byte for byte (the
@@ -113,7 +114,7 @@ def kill_trial(r, ref, reference_seconds, rng, trial):
         same_datasets(ref, out, f"trial {trial} (not killed)")
         return
     resumed = r.run(np_resume, out, "--resume").stdout
-    line = [l for l in resumed.splitlines() if "resuming" in l or "starting from the beginning" in l]
+    line = [l for l in resumed.splitlines() if "resuming" in l or "starting from the beginning" in l or "nothing to do" in l]
     print("   " + (line[0].strip() if line else "(no resume line)"))
     same_datasets(ref, out, f"trial {trial}")
     if leftovers(out):
@@ -128,24 +129,84 @@ def journal_lines(out):
         return 0
 
 
-def sigterm_trial(r, ref):
-    """SIGTERM to mpirun once some windows are recorded: mpirun passes it to the ranks, which stop
-    after their round, resumable."""
-    out = os.path.join(r.work, "term.h5")
+def all_threads_stopped(pid):
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] not in "Tt":
+                    return False
+    except FileNotFoundError:
+        return True
+    return True
+
+
+def frozen_after(r, out, p, lines):
+    """Waits (polling every 2 ms) until the journal of `out` holds `lines` rounds, then SIGSTOPs
+    every rank and returns their pids: the run is then certainly mid-way, however fast this
+    machine (the whole run takes about two seconds)."""
+    while journal_lines(out) < lines and p.poll() is None:
+        time.sleep(0.002)
+    pids = rank_pids(out, p.pid)
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    # SIGSTOP takes effect a moment later, thread by thread: until every thread has stopped, a
+    # signal sent next could still be taken at once instead of waiting.
+    deadline = time.time() + 10
+    while time.time() < deadline and not all(all_threads_stopped(pid) for pid in pids):
+        time.sleep(0.001)
+    if p.poll() is not None or not pids or windows_done(out) >= r.windows:
+        fail(f"the run of {out} ended before {lines} journal lines were seen")
+    return pids
+
+
+def pending_or_gone(pid, sig):
+    """True once `sig` waits in the stopped process `pid`, or `pid` is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            status = dict(line.split(":", 1) for line in f if ":" in line)
+    except FileNotFoundError:
+        return True
+    pending = int(status["ShdPnd"], 16) | int(status["SigPnd"], 16)
+    return bool(pending & (1 << (sig - 1)))
+
+
+def signal_all(pids, sig):
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def stop_trial(r, ref, to_mpirun):
+    """A stop signal mid-run: SIGTERM to every rank (as slurmstepd for srun and the HTCondor
+    wrapper send it), or SIGUSR1 to mpirun (what the launchers send it: Open MPI's mpirun passes
+    USR1 on at once, a TERM only a second later and a KILL a second after that). The ranks stop
+    after their round, resumable, exit 75. They are held (SIGSTOP) from their 10th recorded round
+    until the signal waits in them, so that it lands mid-run however fast this machine."""
+    out = os.path.join(r.work, "usr1-mpirun.h5" if to_mpirun else "term.h5")
+    sig = signal.SIGUSR1 if to_mpirun else signal.SIGTERM
     p = subprocess.Popen(r.command(2, out), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    while journal_lines(out) < 10 and p.poll() is None:
-        time.sleep(0.02)
-    p.send_signal(signal.SIGTERM)
-    log = p.communicate(timeout=120)[0]
-    print(f"SIGTERM to mpirun after {journal_lines(out)} journal lines: exit {p.returncode}")
-    if os.path.exists(out) and not os.path.exists(out + ".partial"):
-        print("   (finished before the signal)")
-    elif "resumable: rerun with --resume" not in log:
-        fail("a stop by SIGTERM without the 'resumable: rerun with --resume' line:\n" + log)
+    pids = frozen_after(r, out, p, 10)
+    if to_mpirun:
+        p.send_signal(sig)
     else:
-        print("   " + [l for l in log.splitlines() if "resumable" in l][0].strip())
-        r.run(3, out, "--resume")
-    same_datasets(ref, out, "SIGTERM")
+        signal_all(pids, sig)
+    deadline = time.time() + 30
+    while time.time() < deadline and not all(pending_or_gone(pid, sig) for pid in pids):
+        time.sleep(0.005)
+    signal_all(pids, signal.SIGCONT)
+    log = p.communicate(timeout=120)[0]
+    what = f"{signal.Signals(sig).name} to {'mpirun' if to_mpirun else 'both ranks'}"
+    print(f"{what} after {journal_lines(out)} journal lines: exit {p.returncode}")
+    if os.path.exists(out) or not os.path.exists(out + ".partial.resume"):
+        fail(f"{what} mid-run did not leave a resumable partial file:\n" + log)
+    stopped = [l for l in log.splitlines() if "resumable: rerun with --resume" in l]
+    if len(stopped) != 1 or p.returncode != 75:
+        fail(f"{what}: wanted one 'resumable: rerun with --resume' line and exit 75:\n" + log)
+    print("   " + stopped[0].strip())
+    r.run(3, out, "--resume")
+    same_datasets(ref, out, what)
 
 
 def windows_done(out):
@@ -182,9 +243,8 @@ def refusals(r):
     """A changed input and a missing --resume are refused, the partial file untouched."""
     out = os.path.join(r.work, "refuse.h5")
     p = subprocess.Popen(r.command(2, out), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    while journal_lines(out) < 3 and p.poll() is None:
-        time.sleep(0.02)
-    p.send_signal(signal.SIGTERM)
+    for pid in frozen_after(r, out, p, 3):
+        os.kill(pid, signal.SIGKILL)
     p.communicate(timeout=120)
     if not os.path.exists(out + ".partial.resume"):
         fail("no resumable partial file to test refusals with")
@@ -217,7 +277,8 @@ def kill_main(r, trials):
     rng = random.Random(20261202)
     for trial in range(trials):
         kill_trial(r, ref, reference_seconds, rng, trial)
-    sigterm_trial(r, ref)
+    stop_trial(r, ref, to_mpirun=False)
+    stop_trial(r, ref, to_mpirun=True)
     finalize_trial(r, ref)
     refusals(r)
 

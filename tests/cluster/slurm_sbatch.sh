@@ -29,12 +29,16 @@ cl_start slurm
 chmod 755 "$CL_TMP"   # munged wants every directory above its socket traversable by all
 t0=$SECONDS
 
-# A TCP port nobody listens on (ports are machine-wide: another test may be running a Slurm too).
+# A TCP port no socket uses (ports are machine-wide: another test may be running a Slurm too).
+# Below the kernel's ephemeral range, where outgoing connections (mpirun's, munge's) take theirs
+# and a port in TIME_WAIT would make the daemon's bind fail; every state counts, not only LISTEN.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 free_port() {
-  local p
+  local p span=$(( ephemeral_low > 12000 ? ephemeral_low - 10000 : 20000 ))
   while :; do
-    p=$((20000 + RANDOM % 20000))
-    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+    p=$((10000 + RANDOM % span))
+    [ "$p" != "${1:-}" ] || continue
+    ss -Htan "( sport = :$p or dport = :$p )" | grep -q . || { echo "$p"; return; }
   done
 }
 
@@ -102,11 +106,13 @@ extra_threads=(); [ "${tpc:-1}" -gt 1 ] && extra_threads=(--threads "$threads")
 mkdir -p "$CL_TMP/state" "$CL_TMP/spool"
 : > "$CL_TMP/plugstack.conf"   # no SPANK plugins from /etc/slurm
 export SLURM_CONF="$CL_TMP/slurm.conf"
+# write_conf CTLD_PORT SLURMD_PORT
+write_conf() {
 cat > "$SLURM_CONF" <<EOF
 ClusterName=polyreptest
 SlurmctldHost=localhost(127.0.0.1)
-SlurmctldPort=$(free_port)
-SlurmdPort=$(free_port)
+SlurmctldPort=$1
+SlurmdPort=$2
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -133,18 +139,37 @@ MinJobAge=600
 $node_line
 PartitionName=test Nodes=localhost Default=YES MaxTime=30 State=UP
 EOF
+}
 
-slurmctld -D -c -f "$SLURM_CONF" > "$CL_TMP/slurmctld.out" 2>&1 &
-daemons+=($!)
-slurmd -D -N localhost -f "$SLURM_CONF" > "$CL_TMP/slurmd.out" 2>&1 &
-daemons+=($!)
-state=""
-for i in $(seq 1 100); do
-  state=$(sinfo -h -n localhost -o %T 2>/dev/null || true)
-  [ "$state" = idle ] && break
-  sleep 0.2
-done
-[ "$state" = idle ] || { cl_show_log "$CL_TMP/slurmctld.log"; cl_show_log "$CL_TMP/slurmd.log"; cl_fail "Slurm node not idle (state '$state')"; }
+# start_slurm: slurmctld and slurmd on fresh ports until the node is idle. A port can be taken
+# between free_port and the daemon's bind (by any process of the machine), so a bind failure
+# ("Address already in use") is retried on other ports; anything else fails at once.
+start_slurm() {
+  local attempt i ctld_port slurmd_port
+  for attempt in 1 2 3 4 5; do
+    ctld_port=$(free_port) slurmd_port=$(free_port "$ctld_port")
+    write_conf "$ctld_port" "$slurmd_port"
+    : > "$CL_TMP/slurmctld.log"; : > "$CL_TMP/slurmd.log"
+    slurmctld -D -c -f "$SLURM_CONF" > "$CL_TMP/slurmctld.out" 2>&1 &
+    daemons+=($!); ctld_pid=$!
+    slurmd -D -N localhost -f "$SLURM_CONF" > "$CL_TMP/slurmd.out" 2>&1 &
+    daemons+=($!); slurmd_pid=$!
+    state=""
+    for i in $(seq 1 100); do
+      state=$(sinfo -h -n localhost -o %T 2>/dev/null || true)
+      [ "$state" = idle ] && return 0
+      grep -qs "Address already in use" "$CL_TMP/slurmctld.log" "$CL_TMP/slurmd.log" && break
+      sleep 0.2
+    done
+    grep -qs "Address already in use" "$CL_TMP/slurmctld.log" "$CL_TMP/slurmd.log" || return 1
+    echo "note: port $ctld_port or $slurmd_port was taken before the daemons bound it (attempt $attempt); other ports"
+    kill -KILL "$ctld_pid" "$slurmd_pid" 2>/dev/null || true
+    wait "$ctld_pid" "$slurmd_pid" 2>/dev/null || true
+    daemons=("${daemons[@]:0:${#daemons[@]}-2}")
+  done
+  return 1
+}
+start_slurm || { cl_show_log "$CL_TMP/slurmctld.log"; cl_show_log "$CL_TMP/slurmd.log"; cl_fail "Slurm node not idle (state '$state')"; }
 cl_ok "private Slurm up ($task_plugin): $(sinfo -h -o '%P %D node(s) %c CPUs %T') ($(srun --version)); srun --mpi=list: $(srun --mpi=list 2>&1 | grep -Eo 'pmix(_v[0-9]+)?' | sort -u | tr '\n' ' ')"
 
 input=(--model "$CL_DATA/models/tiny-bert" --corpus "$CL_DATA/flores200" --split dev
@@ -207,11 +232,30 @@ else
 fi
 submit mpirun mpirun-job
 
+# stop_pending_or_gone PID: a TERM or USR1 waits in the stopped process PID, or PID is gone.
+stop_pending_or_gone() {
+  local status pending
+  status=$(cat "/proc/$1/status" 2>/dev/null) || return 0
+  pending=$(( 0x$(awk '/^ShdPnd:/ {print $2}' <<<"$status") | 0x$(awk '/^SigPnd:/ {print $2}' <<<"$status") ))
+  [ $(( (pending >> 14) & 1 )) -eq 1 ] || [ $(( (pending >> 9) & 1 )) -eq 1 ]
+}
+# all_stopped PID...: every thread of every PID has stopped (SIGSTOP acts thread by thread, later).
+all_stopped() {
+  local pid
+  for pid in "$@"; do
+    ! grep -qv '^[^)]*) [Tt] ' /proc/"$pid"/task/*/stat 2>/dev/null || return 1
+  done
+}
+
 # Preemption: TERM to the batch shell mid-run (what --signal=B:TERM@300 and preemption send); the
 # ranks stop after their round, polyrep.sbatch requeues the job (exit 75), the requeued job runs
-# with --resume and its file equals an uninterrupted run byte for byte.
+# with --resume and its file equals an uninterrupted run byte for byte. polyrep.sbatch passes the
+# TERM to run.sh, which sends mpirun a USR1 (passed on at once; a TERM would reach the ranks a
+# second late and be followed by a KILL). The whole run takes about two seconds, so the ranks are
+# held (SIGSTOP) from their first recorded round until the signal waits in them: it lands mid-run
+# on any machine.
 preempt() {
-  local name=preempt-job id rec log t1=$SECONDS big state restarts
+  local name=preempt-job id rec log t1=$SECONDS big state restarts pids pid i
   big=(--model "$CL_DATA/models/tiny-bert" --corpus "$CL_DATA/flores200" --split dev
        --langs eng_Latn,fra_Latn,deu_Latn,spa_Latn,zho_Hans,arb_Arab,hin_Deva,rus_Cyrl --sample all
        --threads 1 --window-tokens 256 --checkpoint-seconds 0)
@@ -222,9 +266,20 @@ preempt() {
        --time=5 --chdir="$CL_TMP" --output="$CL_TMP/$name-%j.out" \
        "$CL_ROOT/jobs/slurm/polyrep.sbatch" extract "${big[@]}" --out "$name.h5") || cl_fail "sbatch refused job $name"
   log="$CL_TMP/$name-$id.out"
-  for i in $(seq 1 600); do [ -s "$CL_TMP/$name.h5.partial.done" ] && break; sleep 0.1; done
-  [ -s "$CL_TMP/$name.h5.partial.done" ] || { cl_show_log "$log"; cl_fail "job $id wrote no window within 60 s"; }
+  for i in $(seq 1 3000); do [ -s "$CL_TMP/$name.h5.partial.done" ] && break; sleep 0.02; done
+  pids=$(pgrep -f "^$CL_POLYREP extract .*--out $name.h5( |\$)" || true)
+  if [ -n "$pids" ]; then
+    kill -STOP $pids
+    for i in $(seq 1 1000); do all_stopped $pids && break; sleep 0.005; done
+  fi
+  [ -s "$CL_TMP/$name.h5.partial.done" ] && [ ! -e "$CL_TMP/$name.h5" ] && [ -n "$pids" ] \
+    || { cl_show_log "$log"; cl_fail "job $id wrote no window within 60 s (or finished before it could be stopped)"; }
   scancel --signal=TERM --batch "$id" || cl_fail "scancel --signal=TERM --batch $id failed"
+  for i in $(seq 1 3000); do
+    for pid in $pids; do stop_pending_or_gone "$pid" || { sleep 0.005; continue 2; }; done
+    break
+  done
+  kill -CONT $pids 2>/dev/null || true
   local deadline=$((SECONDS + 200))
   while [ "$SECONDS" -lt "$deadline" ]; do
     rec=$(scontrol show job -o "$id" 2>/dev/null || true)
@@ -238,6 +293,8 @@ preempt() {
   done
   [ "$state" = JobState=COMPLETED ] && [ "$restarts" != Restarts=0 ] || { cl_show_log "$log" 80; echo "$rec"; cl_fail "job $id: $state $restarts (wanted COMPLETED after a requeue)"; }
   grep -q 'resumable: requeueing job' "$log" || { cl_show_log "$log" 80; cl_fail "polyrep.sbatch did not requeue job $id"; }
+  grep -q 'stopped by signal 10 after .*resumable: rerun with --resume' "$log" \
+    || { cl_show_log "$log" 80; cl_fail "the ranks of job $id did not stop after their round on the USR1 run.sh sends mpirun"; }
   grep -q 'resuming preempt-job.h5.partial: ' "$log" || { cl_show_log "$log" 80; cl_fail "the requeued job did not resume"; }
     grep -E 'stopped by (a )?signal|requeueing' "$log" | sed 's/^/    /'
   cl_ok "job $id: TERM mid-run, requeued, $restarts, $(grep -m1 -o 'resuming .*to go' "$log"), COMPLETED in $((SECONDS - t1)) s"

@@ -4,10 +4,11 @@
 // must agree byte for byte.
 //
 // Input: a layout byte (% 4: TSV table, plain .txt, per-language .tsv, FLORES dev/), an option
-// byte (bits 0-1 --tsv-column, bit 4 explicit --langs in reverse order), then up to four files
-// cut at "\n====\n" (the table uses only the first). Invariants: a corpus that opened reads back
-// every counted line, each exactly as an independent split of the file gives it, and fails only
-// on invalid UTF-8 — never with "changed since it was counted" or a missing column.
+// byte (bits 0-1 --tsv-column, bit 4 explicit --langs in reverse order, bit 5 an unknown
+// language among them), then up to four files cut at "\n====\n" (the table uses only the
+// first). Invariants: a corpus that opened reads back every counted line, each exactly as an
+// independent split of the file gives it, and fails only on invalid UTF-8 — never with "changed
+// since it was counted" or a missing column.
 #include <algorithm>
 
 #include "fuzz_support.hpp"
@@ -106,11 +107,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       contents.push_back(parts[i]);
       if (flags & 0x10u) options.languages.insert(options.languages.begin(), kLanguages[i]);
     }
+    if (flags & 0x20u) options.languages.push_back("AAA_latn");  // unknown: the close-match hint
     options.path = root;
   }
   try {
     const Corpus corpus = Corpus::open(options);
     require(corpus.size() > 0, "a corpus without languages opened");
+    const std::size_t fewest = corpus.fewest_lines_language();
+    require(corpus.line_count(fewest) == corpus.common_line_count(), "fewest_lines_language() is not the fewest");
+    bool equal = true;
+    for (std::size_t lang = 0; lang < corpus.size(); ++lang)
+      equal = equal && corpus.line_count(lang) == corpus.line_count(0);
+    require(corpus.is_parallel() == equal, "is_parallel() disagrees with the line counts");
     for (std::size_t lang = 0; lang < corpus.size(); ++lang) {
       std::string_view file = parts[0];
       if (layout != 0) {

@@ -188,6 +188,7 @@ seeds("corpus", {
     "tsv_table_bom_crlf": b"\x00\x00\xef\xbb\xbf" + table.replace(b"\n", b"\r\n") + b"\r\n",
     "plain": b"\x01\x00" + SEP.join([lines("eng_Latn"), lines("ell_Grek"), lines("hin_Deva", 2)]),
     "plain_langs_crlf": b"\x01\x10" + SEP.join([lines("arb_Arab", crlf=True), lines("kor_Hang")]),
+    "plain_unknown_lang": b"\x01\x30" + SEP.join([lines("eng_Latn", 1), lines("ukr_Cyrl", 1)]),
     "tsv_per_language": b"\x02\x01" + SEP.join([b"1\t" + lines("eng_Latn", 1).rstrip(b"\n") + b"\tx\n2\t" +
                                                     lines("eng_Latn", 1).rstrip(b"\n") + b"\n",
                                                 b"a\t" + lines("jpn_Jpan", 1)]),

@@ -1,7 +1,7 @@
 #pragma once
-/// Graceful stop on SIGTERM and SIGINT, what schedulers send before they kill a job (Slurm at the
-/// time limit or with --signal, HTCondor on vacate or condor_rm; mpirun forwards them to the
-/// ranks). The handler only sets a flag; long loops poll it at their safe points, agree on it
+/// Graceful stop on SIGTERM, SIGINT and SIGUSR1, what schedulers send before they kill a job
+/// (Slurm at the time limit or with --signal, HTCondor on vacate or condor_rm) and what the
+/// launchers send mpirun (which passes USR1 on to the ranks at once, TERM only a second later). The handler only sets a flag; long loops poll it at their safe points, agree on it
 /// across ranks, leave their output resumable and throw `Interrupted`, and the CLI exits with
 /// `kExitResumable`. A second signal restores the default action: the next one kills at once.
 namespace polyrep {
@@ -10,7 +10,7 @@ namespace polyrep {
 /// again later").
 inline constexpr int kExitResumable = 75;
 
-/// Installs the handlers for SIGTERM and SIGINT (once; later calls do nothing).
+/// Installs the handlers for SIGTERM, SIGINT and SIGUSR1 (once; later calls do nothing).
 void install_stop_handlers();
 /// True once a stop signal has arrived (or request_stop was called).
 bool stop_requested();

@@ -174,6 +174,21 @@ TEST(LineReader, ByteOrderMarkIsNotPartOfTheFirstLine) {
   EXPECT_EQ(read_all(corpus, 0, {0, 1}), (Lines{{0, "first"}, {1, "second"}}));
 }
 
+// Found by the corpus fuzz target: the count took a lone byte-order mark for a line that the
+// reader (which skips it) never gives, and reading failed later with "changed since it was
+// counted". Such a file is empty, and said so when the corpus opens.
+TEST(LineReader, FileOfOnlyAByteOrderMarkIsEmpty) {
+  TempCorpus tmp;
+  const auto file = tmp.write("x.txt", "\xEF\xBB\xBF");
+  tmp.write("y.txt", "a\nb\n");
+  try {
+    (void)Corpus::open({tmp.root(), "dev", {}});
+    ADD_FAILURE() << "a corpus with a file of only a byte-order mark opened";
+  } catch (const std::exception& e) {
+    EXPECT_EQ(std::string(e.what()), file.string() + ": empty file (no sentences)");
+  }
+}
+
 TEST(LineReader, FileThatShrankSinceCounting) {
   TempCorpus tmp;
   const auto file = tmp.write("x.txt", "a\nb\nc\n");
