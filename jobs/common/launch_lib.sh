@@ -164,8 +164,9 @@ pr_opt_value() {
 # pr_complete_args THREADS GPU SUBCOMMAND ARGS...: sets PR_ARGS to polyrep's argument list with
 # what the launcher decided added, unless the user said otherwise: --threads for extract and reduce
 # (reduce's --threads is per t-SNE job), --device cuda for extract with one GPU per rank, and
-# --resume for extract (unless --overwrite): a requeued or resubmitted job then finishes what the
-# killed one left instead of starting over; without a partial file it starts from the beginning.
+# --resume for extract (unless --overwrite) and reduce: a requeued or resubmitted job then finishes
+# what the killed one left instead of starting over; without a partial file it starts from the
+# beginning, and with complete output of the same inputs it does nothing.
 pr_complete_args() {
   local threads=$1 gpu=$2; shift 2
   PR_ARGS=("$@")
@@ -175,7 +176,7 @@ pr_complete_args() {
       if [ "$1" = extract ] && [ "$gpu" -eq 1 ] && ! pr_has_opt --device "$@"; then
         PR_ARGS+=(--device cuda)
       fi
-      if [ "$1" = extract ] && ! pr_has_opt --resume "$@" && ! pr_has_opt --overwrite "$@"; then
+      if ! pr_has_opt --resume "$@" && ! pr_has_opt --overwrite "$@"; then
         PR_ARGS+=(--resume)
       fi ;;
   esac

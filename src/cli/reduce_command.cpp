@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "polyrep/core/stop.hpp"
 #include "polyrep/reduce/reduce_run.hpp"
 
 namespace polyrep::cli {
@@ -32,6 +33,10 @@ Command add_reduce(CLI::App& root) {
   app->add_option("--early-exaggeration-iterations", *exaggeration,
                   "t-SNE iterations with early exaggeration (default: min(250, iterations / 4))");
   app->add_option("--threads", t.tsne.threads, "Threads per t-SNE job")->capture_default_str();
+  app->add_flag("--resume", options->resume,
+                "Finish an unfinished reduce of FILE (killed, stopped by a signal): keep the jobs it finished "
+                "and run the rest; the same options are required. Without one, start from the beginning; with "
+                "complete results of the same options, do nothing");
   app->add_option("--metrics", options->metrics,
                   "Write per-rank phase times and peak memory as JSON (for scaling studies)");
   return Command{app, true, [options, exaggeration](const mpi::Comm* comm) {
@@ -39,6 +44,7 @@ Command add_reduce(CLI::App& root) {
     // iterations without exaggeration.
     auto& tsne = options->tsne_options.tsne;
     tsne.early_exaggeration_iterations = *exaggeration >= 0 ? *exaggeration : std::min(250, tsne.iterations / 4);
+    install_stop_handlers();  // SIGTERM/SIGINT/SIGUSR1: stop after the current job, resumable
     reduce::run_reduce(*options, *comm);
   }};
 }

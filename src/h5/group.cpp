@@ -74,6 +74,23 @@ std::vector<std::string> list(hid_t loc, const std::string& path) {
   return names;
 }
 
+std::vector<std::string> dataset_paths(hid_t loc, const std::string& group) {
+  std::vector<std::string> out;
+  for (const std::string& name : list(loc, group)) {
+    const std::string path = (group == "/" ? "" : group) + "/" + name;
+    // H5Oopen and H5Iget_type are the same in HDF5 1.10 and 1.14 (H5Ovisit's callback is not).
+    Handle object(check_id(H5Oopen(loc, path.c_str(), H5P_DEFAULT), "opening " + in_quotes(path)), &H5Oclose);
+    const H5I_type_t type = H5Iget_type(object.get());
+    object.close("object " + in_quotes(path));
+    if (type == H5I_DATASET) {
+      out.push_back(path);
+    } else if (type == H5I_GROUP) {
+      for (std::string& inner : dataset_paths(loc, path)) out.push_back(std::move(inner));
+    }
+  }
+  return out;
+}
+
 void remove(hid_t loc, const std::string& path) {
   if (!exists(loc, path)) return;
   check(H5Ldelete(loc, path.c_str(), H5P_DEFAULT), "deleting " + path);

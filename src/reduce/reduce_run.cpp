@@ -1,11 +1,16 @@
 #include "polyrep/reduce/reduce_run.hpp"
 
+#include <iomanip>
+#include <sstream>
+
 #include "polyrep/core/error.hpp"
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/metrics/phase_clock.hpp"
 #include "polyrep/metrics/run_metrics.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
+#include "polyrep/core/version.hpp"
+#include "polyrep/reduce/reduce_progress.hpp"
 #include "polyrep/reduce/results_file.hpp"
 #include "polyrep/reduce/token_types.hpp"
 #include "polyrep/reduce/tsne.hpp"
@@ -42,10 +47,7 @@ void write_metrics(const ReduceOptions& options, const ReduceSummary& summary, s
   metrics::write_run_metrics(options.metrics, run, mine, comm);
 }
 
-}  // namespace
-
-ReduceSummary run_reduce(const ReduceOptions& options, const mpi::Comm& comm) {
-  metrics::PhaseClock clock({"open", "pca", "token_types", "tsne", "commit"});
+void validate(const ReduceOptions& options, const mpi::Comm& comm) {
   mpi::agree(comm, [&] {
     // Every flag before any file is opened or created (the PCA job checks its own again).
     if (options.pca.components < 1)
@@ -58,18 +60,87 @@ ReduceSummary run_reduce(const ReduceOptions& options, const mpi::Comm& comm) {
     // checks perplexity against its own again).
     validate_tsne_options(options.tsne_options.tsne, std::ptrdiff_t{1} << 40);
   });
+}
+
+ReduceJobs plan_jobs(const ReduceFiles& files, const ReduceOptions& options, const mpi::Comm& comm) {
+  ReduceJobs jobs;
+  jobs.types = options.token_types;
+  jobs.tsne = options.tsne;
+  mpi::agree(comm, [&] {
+    jobs.pca_clouds = pca_clouds(files);
+    if (jobs.pca_clouds.empty()) throw InputError(files.extraction.string() + ": no hidden states to reduce");
+    jobs.layers = std::int64_t(h5::Dataset::open(files.source.id(), "/hidden/tokens").dims().at(0));
+  });
+  return jobs;
+}
+
+// Every option that changes what reduce writes, and the extraction it reads: what --resume
+// compares. Not t-SNE's threads (its layouts are bit-identical for any count) nor the ranks.
+std::string number(double v) {
+  std::ostringstream out;
+  out << std::setprecision(17) << v;
+  return out.str();
+}
+
+extract::Fingerprint reduce_fingerprint(const ReduceOptions& o, const std::string& source) {
+  const TsneOptions& t = o.tsne_options.tsne;
+  extract::Fingerprint f;
+  f.add("extraction run_id", source);
+  f.add("--pca", std::to_string(o.pca.components));
+  f.add("--chunk-rows", std::to_string(o.pca.chunk_rows));
+  f.add("--average-token-duplicates", o.token_types ? "on" : "off");
+  f.add("--tsne", o.tsne ? "on" : "off");
+  if (o.tsne) {
+    f.add("--perplexity", number(t.perplexity));
+    f.add("--iterations", std::to_string(t.iterations));
+    f.add("--early-exaggeration-iterations", std::to_string(t.early_exaggeration_iterations));
+    f.add("--seed", std::to_string(t.seed));
+    f.add("--tsne-max-points", std::to_string(o.tsne_options.max_points));
+    f.add("t-SNE exaggeration, learning rate, theta, init",
+          number(t.early_exaggeration) + " " + number(t.learning_rate) + " " + number(t.theta) + " " +
+              std::to_string(int(t.init)));
+  }
+  f.add("polyrep version", kVersion);
+  return f;
+}
+
+}  // namespace
+
+ReduceSummary run_reduce(const ReduceOptions& options, const mpi::Comm& comm) {
+  metrics::PhaseClock clock({"open", "pca", "token_types", "tsne", "commit"});
+  validate(options, comm);
   ReduceSummary summary;
-  ReduceFiles files = clock.time(phase::open, [&] { return open_reduce_files(options.file, comm); });
+  ReduceFiles files = clock.time(phase::open, [&] { return open_reduce_source(options.file, comm); });
   const std::int64_t languages = options.metrics.empty() ? 0 : language_count(files, comm);
-  summary.pca = clock.time(phase::pca, [&] { return run_pca_job(files, comm, options.pca); });
-  if (options.token_types) {
-    clock.time(phase::token_types, [&] { run_token_types_job(files, comm, {options.pca.chunk_rows}); });
+  ReduceProgress progress;
+  progress.jobs = plan_jobs(files, options, comm);
+  const extract::Fingerprint fingerprint = reduce_fingerprint(options, source_stamp(files, comm));
+  const ReduceStart start = clock.time(phase::open, [&] {
+    return begin_progress(files, progress, fingerprint, options.resume, comm);
+  });
+  if (start == ReduceStart::nothing_to_do) return summary;
+  if (progress.stage == 0) {
+    clock.time(phase::open, [&] {
+      create_pca_datasets(files, comm, options.pca);
+      if (options.tsne) create_tsne_datasets(files, comm, options.tsne_options, progress.jobs.pca_clouds);
+      save_stage(files, progress, 1, comm);
+    });
+  }
+  summary.pca = clock.time(phase::pca, [&] { return run_pca_job(files, comm, options.pca, &progress); });
+  if (options.token_types && progress.stage < 2) {
+    clock.time(phase::token_types, [&] {
+      run_token_types_job(files, comm, {options.pca.chunk_rows});
+      if (options.tsne) create_tsne_datasets(files, comm, options.tsne_options, {"types"});
+      save_stage(files, progress, 2, comm);
+      progress.done[std::size_t(progress.jobs.types_job())] = true;
+    });
+    stop_if_asked(progress, comm);
   }
   if (options.tsne) {
-    summary.tsne = clock.time(phase::tsne, [&] { return run_tsne_job(files, comm, options.tsne_options); });
+    summary.tsne = clock.time(phase::tsne, [&] { return run_tsne_job(files, comm, options.tsne_options, &progress); });
   }
   const double finish = clock.since_start();
-  clock.time(phase::commit, [&] { commit_reduce_files(files, comm); });
+  clock.time(phase::commit, [&] { commit_reduce_files(files, comm, fingerprint_text(fingerprint)); });
   summary.seconds = clock.since_start();
   if (!options.metrics.empty()) write_metrics(options, summary, languages, clock, finish, comm);
   return summary;

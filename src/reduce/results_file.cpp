@@ -4,6 +4,7 @@
 #include "polyrep/core/log.hpp"
 #include "polyrep/core/version.hpp"
 #include "polyrep/extract/extraction_file.hpp"
+#include "polyrep/extract/resume.hpp"
 #include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/link.hpp"
 #include "polyrep/mpi/agree.hpp"
@@ -25,8 +26,10 @@ std::string created_stamp(hid_t root) {
 
 // Serial, on one rank, after the parallel writers closed the partial file: string attributes are
 // metadata that parallel HDF5 would make every rank write identically, and `complete` goes last.
-void stamp_results(const fs::path& partial, const fs::path& extraction, const std::string& created) {
+void stamp_results(const fs::path& partial, const fs::path& extraction, const std::string& created,
+                   const std::string& fingerprint) {
   h5::File f = h5::File::open(partial, true);
+  if (!fingerprint.empty()) h5::set_attr(f.id(), "reduce_fingerprint", fingerprint);
   h5::set_attr(f.id(), "polyrep_version", std::string(kVersion));
   h5::set_attr(f.id(), "source_file", extraction.filename().string());
   h5::set_attr(f.id(), "source_run_id", created);
@@ -54,7 +57,7 @@ fs::path results_path(const fs::path& extraction) {
   return p;
 }
 
-ReduceFiles open_reduce_files(const fs::path& extraction, const mpi::Comm& comm) {
+ReduceFiles open_reduce_source(const fs::path& extraction, const mpi::Comm& comm) {
   ReduceFiles files;
   files.extraction = extraction;
   files.results = results_path(extraction);
@@ -64,6 +67,13 @@ ReduceFiles open_reduce_files(const fs::path& extraction, const mpi::Comm& comm)
   mpi::agree(comm, [&] { extract::require_hdf5_file(extraction); });
   files.source = mpi::agree(comm, [&] { return h5::File::open_parallel(extraction, comm, false); });
   mpi::agree(comm, [&] { extract::require_complete_extraction(files.source.id(), extraction); });
+  return files;
+}
+
+void create_reduce_target(ReduceFiles& files, const mpi::Comm& comm) {
+  mpi::agree(comm, [&] {
+    if (comm.is_root()) extract::remove_resume_files(files.results);
+  });
   files.target = mpi::agree(comm, [&] {
     try {
       return h5::File::create_parallel(files.partial, comm, true);
@@ -71,24 +81,38 @@ ReduceFiles open_reduce_files(const fs::path& extraction, const mpi::Comm& comm)
       rethrow_with_context("reduce: cannot write the results beside the extraction file");
     }
   });
+}
+
+void open_reduce_target(ReduceFiles& files, const mpi::Comm& comm) {
+  files.target = mpi::agree(comm, [&] { return h5::File::open_parallel(files.partial, comm, true); });
+}
+
+ReduceFiles open_reduce_files(const fs::path& extraction, const mpi::Comm& comm) {
+  ReduceFiles files = open_reduce_source(extraction, comm);
+  create_reduce_target(files, comm);
   return files;
 }
 
-void commit_reduce_files(ReduceFiles& files, const mpi::Comm& comm) {
-  const std::string created = mpi::agree(comm, [&] { return created_stamp(files.source.id()); });
+std::string source_stamp(const ReduceFiles& files, const mpi::Comm& comm) {
+  return mpi::agree(comm, [&] { return created_stamp(files.source.id()); });
+}
+
+void commit_reduce_files(ReduceFiles& files, const mpi::Comm& comm, const std::string& fingerprint) {
+  const std::string created = source_stamp(files, comm);
   mpi::agree(comm, [&] {
     files.target.close();
     files.source.close();
   });
   mpi::agree(comm, [&] {
     if (!comm.is_root()) return;
-    stamp_results(files.partial, files.extraction, created);
+    stamp_results(files.partial, files.extraction, created, fingerprint);
     std::error_code ec;
     fs::rename(files.partial, files.results, ec);
     if (ec) {
       throw IoError("reduce: cannot move '" + files.partial.string() + "' to '" + files.results.string() +
                     "': " + ec.message());
     }
+    extract::remove_resume_files(files.results);
     link_if_missing(files.extraction, files.results);
   });
 }

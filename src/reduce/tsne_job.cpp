@@ -14,6 +14,7 @@
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/reduce/language_rows.hpp"
+#include "polyrep/reduce/reduce_progress.hpp"
 #include "polyrep/reduce/results_file.hpp"
 
 namespace polyrep::reduce {
@@ -66,21 +67,32 @@ LanguageRows cloud_languages(hid_t source, hid_t root, const std::string& name) 
   return language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(root, "/reduce/types/lang")));
 }
 
-Cloud prepare_cloud(hid_t source, hid_t root, const std::string& name, const TsneJobOptions& o) {
+// The cloud's datasets at their final size (reduce_progress.hpp); the rows are written now.
+void create_cloud(hid_t source, hid_t root, const std::string& name, const TsneJobOptions& o) {
+  const h5::Dataset projection = h5::Dataset::open(root, "/reduce/pca/" + name + "/projection");
+  const auto layers = projection.dims()[0];
+  const std::vector<std::int64_t> rows =
+      stratified_rows(cloud_languages(source, root, name).offsets, o.max_points, o.tsne.seed);
+  validate_tsne_options(o.tsne, static_cast<std::ptrdiff_t>(rows.size()));
+  const std::string group = "/reduce/tsne/" + name;
+  h5::remove(root, group);
+  h5::Group::require(root, group);
+  h5::write_vector(root, group + "/rows", h5::int64(), rows);
+  h5::Dataset::create(root, group + "/embedding", h5::float32(), {layers, hsize_t(rows.size()), 2}).close();
+  h5::Dataset::create(root, group + "/kl_divergence", h5::float64(), {layers}).close();
+}
+
+Cloud open_cloud(hid_t root, const std::string& name) {
   Cloud c;
   c.name = name;
   c.projection = h5::Dataset::open(root, "/reduce/pca/" + name + "/projection");
   const auto dims = c.projection.dims();
   c.layers = std::int64_t(dims[0]);
   c.k = std::int64_t(dims[2]);
-  c.rows = stratified_rows(cloud_languages(source, root, name).offsets, o.max_points, o.tsne.seed);
   const std::string group = "/reduce/tsne/" + name;
-  h5::remove(root, group);
-  h5::Group::require(root, group);
-  h5::write_vector(root, group + "/rows", h5::int64(), c.rows);
-  c.embedding = h5::Dataset::create(root, group + "/embedding", h5::float32(),
-                                    {hsize_t(c.layers), hsize_t(c.rows.size()), 2});
-  c.kl = h5::Dataset::create(root, group + "/kl_divergence", h5::float64(), {hsize_t(c.layers)});
+  c.rows = h5::read_all<std::int64_t>(h5::Dataset::open(root, group + "/rows"));
+  c.embedding = h5::Dataset::open(root, group + "/embedding");
+  c.kl = h5::Dataset::open(root, group + "/kl_divergence");
   return c;
 }
 
@@ -94,34 +106,76 @@ void run_one(Cloud& c, std::int64_t layer, const TsneJobOptions& o) {
 
 }  // namespace
 
-TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const TsneJobOptions& options) {
-  const hid_t source = files.source.id();
-  const hid_t root = files.target.id();
-  std::vector<Cloud> clouds;
+void create_tsne_datasets(ReduceFiles& files, const mpi::Comm& comm, const TsneJobOptions& options,
+                          const std::vector<std::string>& clouds) {
   mpi::agree(comm, [&] {
-    for (const std::string name : {"tokens", "sentences", "types"}) {
-      if (!h5::exists(root, "/reduce/pca/" + name + "/projection")) continue;
-      clouds.push_back(prepare_cloud(source, root, name, options));
-      validate_tsne_options(options.tsne, static_cast<std::ptrdiff_t>(clouds.back().rows.size()));
-    }
-    if (clouds.empty()) throw InputError(files.extraction.string() + ": nothing to run t-SNE on (no PCA projections)");
+    for (const std::string& name : clouds) create_cloud(files.source.id(), files.target.id(), name, options);
   });
-  std::vector<std::pair<std::size_t, std::int64_t>> jobs;
+}
+
+namespace {
+
+struct Job {
+  std::size_t cloud;
+  std::int64_t layer, index;   // index: in the journal (-1 without progress)
+};
+
+// The jobs still to run, each rank's own in the order it runs them.
+std::vector<std::vector<Job>> share_jobs(const std::vector<Cloud>& clouds, const ReduceProgress* progress, int nranks) {
+  std::vector<Job> jobs;
   std::vector<double> costs;
   for (std::size_t c = 0; c < clouds.size(); ++c) {
     for (std::int64_t l = 0; l < clouds[c].layers; ++l) {
-      jobs.emplace_back(c, l);
+      const std::int64_t index = progress ? progress->jobs.tsne_job(c, l) : -1;
+      if (progress && progress->is_done(index)) continue;
+      jobs.push_back({c, l, index});
       const double n = double(clouds[c].rows.size());
       costs.push_back(n * std::log2(n + 2.0));
     }
   }
-  const std::vector<int> owner = assign_jobs(costs, comm.size());
+  const std::vector<int> owner = assign_jobs(costs, nranks);
+  std::vector<std::vector<Job>> mine(static_cast<std::size_t>(nranks));
+  for (std::size_t j = 0; j < jobs.size(); ++j) mine[std::size_t(owner[j])].push_back(jobs[j]);
+  return mine;
+}
+
+}  // namespace
+
+TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const TsneJobOptions& options,
+                            ReduceProgress* progress) {
+  const hid_t root = files.target.id();
+  std::vector<std::string> names;
+  for (const std::string name : {"tokens", "sentences", "types"}) {
+    if (h5::exists(root, "/reduce/pca/" + name + "/projection")) names.push_back(name);
+  }
+  if (names.empty()) {
+    mpi::agree(comm, [&] { throw InputError(files.extraction.string() + ": nothing to run t-SNE on (no PCA projections)"); });
+  }
+  if (progress == nullptr) create_tsne_datasets(files, comm, options, names);
+  std::vector<Cloud> clouds = mpi::agree(comm, [&] {
+    std::vector<Cloud> out;
+    for (const std::string& name : names) out.push_back(open_cloud(root, name));
+    return out;
+  });
+  const auto shares = share_jobs(clouds, progress, comm.size());
+  const std::vector<Job>& mine = shares[std::size_t(comm.rank())];
+  std::size_t rounds = 0;
+  for (const auto& share : shares) rounds = std::max(rounds, share.size());
   TsneJobSummary summary;
-  summary.jobs = static_cast<int>(jobs.size());
-  for (std::size_t j = 0; j < jobs.size(); ++j) {
-    if (owner[j] != comm.rank()) continue;
-    run_one(clouds[jobs[j].first], jobs[j].second, options);
-    ++summary.my_jobs;
+  for (const auto& share : shares) summary.jobs += static_cast<int>(share.size());
+  // In rounds, every rank's r-th job, so that a flush (collective) can record them: the shares
+  // are cut longest first, so a round's jobs cost about the same.
+  for (std::size_t r = 0; r < rounds; ++r) {
+    std::int64_t finished = -1;
+    if (r < mine.size()) {
+      run_one(clouds[mine[r].cloud], mine[r].layer, options);
+      ++summary.my_jobs;
+      finished = mine[r].index;
+    }
+    if (progress) {
+      record_jobs(files, *progress, comm.allgather(finished), comm);
+      stop_if_asked(*progress, comm);
+    }
   }
   for (Cloud& c : clouds) {
     const auto points = static_cast<std::int64_t>(c.rows.size());

@@ -78,9 +78,9 @@ if [ "$(/usr/bin/nproc --all)" -ge 2 ] && command -v taskset >/dev/null; then
 fi
 
 dry --hostfile "$H" --cores-per-node 2 --pipeline -- extract --model m --out 'my out.h5'
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 3 --hostfile $H --map-by ppr:1:node:pe=2 --bind-to core $W --threads 2 -- $P reduce 'my out.h5' --pca 50 --tsne --threads 2" "pipeline reduce"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 3 --hostfile $H --map-by ppr:1:node:pe=2 --bind-to core $W --threads 2 -- $P reduce 'my out.h5' --pca 50 --tsne --threads 2 --resume" "pipeline reduce"
 dry --cores-per-node 2 --pipeline --reduce-args "--pca 5" -- extract --out=x.h5
-expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 1 --map-by ppr:1:node:pe=2 --bind-to core $W --threads 2 -- $P reduce x.h5 --pca 5 --threads 2" "pipeline --out= form"
+expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 1 --map-by ppr:1:node:pe=2 --bind-to core $W --threads 2 -- $P reduce x.h5 --pca 5 --threads 2 --resume" "pipeline --out= form"
 cl_ok "run.sh --pipeline: extract, then reduce of its --out (quoted when it has a space; --out=FILE too)"
 
 for bad in "--pipeline -- reduce x.h5" "--ranks-per-node 0 -- extract" "--gpus-per-node 2 --ranks-per-node 3 -- extract" "--pipeline -- extract --model m"; do
@@ -120,7 +120,7 @@ sb() { env PATH="$CL_TMP/fakebin:$PATH" POLYREP_JOBS_DIR="$jobs" SLURM_JOB_ID=42
          "${whole[@]}" bash "$jobs/slurm/polyrep.sbatch" "$@" > "$CL_TMP/out" 2>&1; }
 sb --pipeline -- extract --model m --out o.h5 || { cat "$CL_TMP/out"; cl_fail "polyrep.sbatch failed"; }
 expect_line "$CL_TMP/out" "+ srun --mpi=pmix --ntasks=8 --cpus-per-task=4 --cpu-bind=cores --kill-on-bad-exit=1 $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda --resume" "sbatch srun extract"
-expect_line "$CL_TMP/out" "+ srun --mpi=pmix --ntasks=8 --cpus-per-task=4 --cpu-bind=cores --kill-on-bad-exit=1 $W --threads 4 --gpu -- $P reduce o.h5 --pca 50 --tsne --threads 4" "sbatch srun reduce"
+expect_line "$CL_TMP/out" "+ srun --mpi=pmix --ntasks=8 --cpus-per-task=4 --cpu-bind=cores --kill-on-bad-exit=1 $W --threads 4 --gpu -- $P reduce o.h5 --pca 50 --tsne --threads 4 --resume" "sbatch srun reduce"
 POLYREP_SLURM_LAUNCHER=mpirun sb extract --model m --out o.h5 || { cat "$CL_TMP/out"; cl_fail "polyrep.sbatch (mpirun) failed"; }
 expect_line "$CL_TMP/out" "+ mpirun ${root_flag}-np 8 --map-by ppr:4:node:pe=4 --bind-to core $W --threads 4 --gpu -- $P extract --model m --out o.h5 --threads 4 --device cuda --resume" "sbatch mpirun command"
 # The job has 16 of a node's 32 CPUs and nothing confines it to them: binding could take another job's cores.

@@ -45,4 +45,8 @@ void remove(hid_t loc, const std::string& path);
 /// Names of the links directly inside the group at `path` ("." for loc itself), sorted by name.
 std::vector<std::string> list(hid_t loc, const std::string& path = ".");
 
+/// Absolute paths of every dataset under the absolute `group` ("/": the whole file), depth first
+/// in name order. Follows the links it meets (a file with external links would be left).
+std::vector<std::string> dataset_paths(hid_t loc, const std::string& group = "/");
+
 }  // namespace polyrep::h5

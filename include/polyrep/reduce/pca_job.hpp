@@ -7,6 +7,8 @@
 /// (projection [layer, row, K], components [layer, K, hidden], mean [layer, hidden],
 /// explained_variance and explained_variance_ratio [layer, K]) of the results file.
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace polyrep::mpi {
 class Comm;
@@ -15,6 +17,7 @@ class Comm;
 namespace polyrep::reduce {
 
 struct ReduceFiles;
+struct ReduceProgress;
 
 struct PcaJobOptions {
   int components = 50;              // --pca; clipped to min(hidden, rows)
@@ -29,7 +32,16 @@ struct PcaJobSummary {
   bool all_writes_collective = true;
 };
 
-/// Collective. Reads files.source, writes files.target (see results_file.hpp).
-PcaJobSummary run_pca_job(ReduceFiles& files, const mpi::Comm& comm, const PcaJobOptions& options);
+/// The clouds of files.source that get a PCA: "tokens", "sentences" (mean-pooled), those present.
+std::vector<std::string> pca_clouds(const ReduceFiles& files);
+
+/// Collective: every PCA dataset of those clouds, at its final size, in files.target.
+void create_pca_datasets(ReduceFiles& files, const mpi::Comm& comm, const PcaJobOptions& options);
+
+/// Collective. Reads files.source, writes files.target (see results_file.hpp). Without
+/// `progress`, creates the datasets first and runs every layer; with it, the datasets exist
+/// (create_pca_datasets), layers already done are skipped and each finished layer is recorded.
+PcaJobSummary run_pca_job(ReduceFiles& files, const mpi::Comm& comm, const PcaJobOptions& options,
+                          ReduceProgress* progress = nullptr);
 
 }  // namespace polyrep::reduce

@@ -30,13 +30,29 @@ struct ReduceFiles {
   h5::File target;   // the partial results file, writable
 };
 
-/// Collective: opens the extraction file read-only (it must be complete) and creates the partial
-/// results file (replacing a leftover partial). Errors are agreed on all ranks.
+/// Collective: opens the extraction file read-only (it must be complete) and names the results
+/// files; files.target stays closed. Errors are agreed on all ranks.
+ReduceFiles open_reduce_source(const std::filesystem::path& extraction, const mpi::Comm& comm);
+
+/// Collective: creates the partial results file, replacing a leftover partial (and its resume
+/// record and journal, reduce_progress.hpp).
+void create_reduce_target(ReduceFiles& files, const mpi::Comm& comm);
+
+/// Collective: opens the existing partial results file for writing (a resumed reduce).
+void open_reduce_target(ReduceFiles& files, const mpi::Comm& comm);
+
+/// open_reduce_source, then create_reduce_target.
 ReduceFiles open_reduce_files(const std::filesystem::path& extraction, const mpi::Comm& comm);
 
-/// Collective: closes both files, moves the partial results over the final name and, for an
-/// extraction file without the /reduce link (written before polyrep had it), adds the link.
-void commit_reduce_files(ReduceFiles& files, const mpi::Comm& comm);
+/// Collective: the extraction's identity (run_id; older files: their creation time), as the
+/// results remember it in `source_run_id`.
+std::string source_stamp(const ReduceFiles& files, const mpi::Comm& comm);
+
+/// Collective: closes both files, stamps the results (`reduce_fingerprint` when not empty: what
+/// `reduce --resume` compares to find nothing to do), moves the partial results over the final
+/// name, removes the resume record and journal and, for an extraction file without the /reduce
+/// link (written before polyrep had it), adds the link.
+void commit_reduce_files(ReduceFiles& files, const mpi::Comm& comm, const std::string& fingerprint = "");
 
 /// For readers (plot, inspect): the results file of `extraction` opened read-only and checked to
 /// belong to it; InputError naming the file when it is missing or stale.

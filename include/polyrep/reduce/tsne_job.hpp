@@ -6,6 +6,7 @@
 /// the 2-D layout and the final KL divergence of each layer go under /reduce/tsne/<name>/. Jobs
 /// are seeded, so the file does not depend on the rank count.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "polyrep/reduce/tsne.hpp"
@@ -17,6 +18,7 @@ class Comm;
 namespace polyrep::reduce {
 
 struct ReduceFiles;
+struct ReduceProgress;
 
 struct TsneJobOptions {
   TsneOptions tsne;                     // perplexity, iterations, seed, threads, ...
@@ -40,8 +42,17 @@ std::vector<std::int64_t> stratified_rows(const std::vector<std::int64_t>& offse
 /// Rank of each job: costs sorted descending (ties by index), each to the least-loaded rank.
 std::vector<int> assign_jobs(const std::vector<double>& costs, int nranks);
 
+/// Collective: the rows, embedding and kl_divergence datasets of each of `clouds` ("tokens",
+/// "sentences", "types"; their PCA projection must exist), at their final size; checks the t-SNE
+/// options against each cloud's point count.
+void create_tsne_datasets(ReduceFiles& files, const mpi::Comm& comm, const TsneJobOptions& options,
+                          const std::vector<std::string>& clouds);
+
 /// Collective; reads the PCA projections from files.target (run_pca_job first) and the language
-/// of each row from files.source.
-TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const TsneJobOptions& options);
+/// of each row from files.source. Without `progress`, creates the datasets of every cloud with a
+/// projection and runs every job; with it, the datasets exist, jobs already done are skipped and
+/// the rest run in rounds (every rank's r-th job), each round recorded.
+TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const TsneJobOptions& options,
+                            ReduceProgress* progress = nullptr);
 
 }  // namespace polyrep::reduce
