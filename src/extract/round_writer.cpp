@@ -188,6 +188,48 @@ const std::vector<std::string>& extract_phases() {
   return names;
 }
 
+namespace {
+
+// One round's collective write and what follows it, run by the write-behind thread (or inline):
+// what the tasks share lives here rather than in a lambda's captures.
+struct RoundSink {
+  const Setup& setup;
+  const mpi::Comm& comm;
+  ParallelOutput& out;
+  Checkpointer& checkpoint;
+  Progress& progress;
+  RoundStats& stats;
+  std::pair<std::int64_t, std::int64_t> done;   // sentences and tokens written by earlier runs
+  std::atomic<bool> stopped{false};
+  const WriteBehind* behind = nullptr;
+
+  void write(const WindowJob& job, std::int64_t round) {
+    if (stopped) return;  // the ranks agreed to stop in an earlier round: no more collectives
+    // Waiting for slower ranks before the collective write: asleep on the writer thread (the
+    // compute threads keep the cores), else charged to "wait" so that "write" is the I/O.
+    if (setup.overlap) {
+      comm.barrier_polling([&] { return behind->cancelled(); }, std::chrono::microseconds(200));
+    } else {
+      POLYREP_PROFILE(phase::wait);
+      comm.barrier();
+    }
+    {
+      POLYREP_PROFILE(phase::write);
+      mpi::agree(comm, [&] { write_or_explain(out, job.window != nullptr ? &job.rows : nullptr, setup.partial); });
+      if (checkpoint.after_round(round, out)) stopped = true;
+    }
+    count_window(job, stats.mine);
+    update_progress();
+  }
+
+  void update_progress() {
+    progress.update(done.first + comm.allreduce_sum(stats.mine.sentences),
+                    done.second + comm.allreduce_sum(stats.mine.tokens));
+  }
+};
+
+}  // namespace
+
 RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::Comm& comm) {
   const RankSlice& slice = work.slices.at(static_cast<std::size_t>(comm.rank()));
   const std::vector<std::int64_t> mine = windows_to_run(work, slice);
@@ -199,36 +241,18 @@ RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::
   Progress progress("extract", setup.total_sentences(), work.plan.total_tokens(), setup.progress_seconds,
                     comm.is_root());
   Checkpointer checkpoint(setup, work, comm);
-  const auto [done_sentences, done_tokens] = already_written(work);
-  progress.start_from(done_tokens);
-  std::atomic<bool> stopped{false};
+  RoundSink sink{setup, comm, out, checkpoint, progress, stats, already_written(work)};
+  progress.start_from(sink.done.second);
   // Declared last: cancelled and joined before what its tasks use.
   WriteBehind behind(setup.overlap, kWriteQueue);
-  for (std::int64_t round = 0; round < stats.rounds && !stopped; ++round) {
+  sink.behind = &behind;
+  for (std::int64_t round = 0; round < stats.rounds && !sink.stopped; ++round) {
     const Window* window = round < static_cast<std::int64_t>(mine.size())
                                ? &work.plan.windows[static_cast<std::size_t>(mine[static_cast<std::size_t>(round)])]
                                : nullptr;
     if (window != nullptr) source.skip_to(window->first_sentence);
     auto job = window != nullptr ? compute_window(*window, work.plan, source, setup, runner) : std::make_shared<WindowJob>();
-    auto task = [&, job, round] {
-      if (stopped) return;  // the ranks agreed to stop in an earlier round: no more collectives
-      // Waiting for slower ranks before the collective write: asleep on the writer thread (the
-      // compute threads keep the cores), else charged to "wait" so that "write" is the I/O.
-      if (setup.overlap) {
-        comm.barrier_polling([&] { return behind.cancelled(); }, std::chrono::microseconds(200));
-      } else {
-        POLYREP_PROFILE(phase::wait);
-        comm.barrier();
-      }
-      {
-        POLYREP_PROFILE(phase::write);
-        mpi::agree(comm, [&] { write_or_explain(out, job->window != nullptr ? &job->rows : nullptr, setup.partial); });
-        if (checkpoint.after_round(round, out)) stopped = true;
-      }
-      count_window(*job, stats.mine);
-      progress.update(done_sentences + comm.allreduce_sum(stats.mine.sentences),
-                      done_tokens + comm.allreduce_sum(stats.mine.tokens));
-    };
+    auto task = [&sink, job, round] { sink.write(*job, round); };
     if (!setup.overlap) {
       behind.run(std::move(task));  // inline: the task charges its own phases
       continue;
@@ -242,16 +266,16 @@ RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::
   }
   {
     POLYREP_PROFILE(phase::write);
-    if (!stopped) checkpoint.save(out);
+    if (!sink.stopped) checkpoint.save(out);
     out.close();
   }
-  if (stopped) {
-    throw Interrupted("stopped by signal " + std::to_string(stop_signal()) + " after " +
-                      with_thousands(comm.allreduce_sum(stats.mine.windows)) +
+  if (sink.stopped) {
+    throw Interrupted("stopped by signal " + std::to_string(comm.allreduce_max(std::int64_t{stop_signal()})) +
+                      " after " + with_thousands(comm.allreduce_sum(stats.mine.windows)) +
                       " windows of this run; resumable: rerun with --resume");
   }
-  progress.finish(done_sentences + comm.allreduce_sum(stats.mine.sentences),
-                  done_tokens + comm.allreduce_sum(stats.mine.tokens));
+  progress.finish(sink.done.first + comm.allreduce_sum(stats.mine.sentences),
+                  sink.done.second + comm.allreduce_sum(stats.mine.tokens));
   stats.mine.bytes = out.bytes_written();
   stats.bytes_written = comm.allreduce_sum(stats.mine.bytes);
   stats.all_collective = !comm.allreduce_or(!out.all_writes_collective());
