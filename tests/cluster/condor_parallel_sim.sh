@@ -18,6 +18,9 @@
 #   C  removal: a long extraction, SIGTERM to the three wrappers once ranks compute (as condor_rm
 #      does); every process (mpirun, orted, polyrep) must be gone within 15 s, all wrappers exit
 #      143, and no output file exists (a .partial may).
+#   E  vacate and restart: SIGTERM to the wrappers once a round is recorded, then the same job
+#      again (HTCondor restarts an evicted job): it resumes the partial file and finishes it;
+#      every dataset equals an uninterrupted single-process run at the same threads.
 #   D  node 0 hangs: a long extraction, then every process of node0 is frozen (SIGSTOP, as a hung
 #      machine or a partition); node1 and node2 must notice the missing heartbeat, stop their orted
 #      and ranks and exit 1 by themselves.
@@ -183,6 +186,35 @@ wait_wrappers 5
 [ ! -e "$work/C.h5" ] || cl_fail "job C: $work/C.h5 exists after removal, as if complete"
 partial="no .partial"; [ -e "$work/C.h5.partial" ] && partial="only C.h5.partial"
 cl_ok "C: SIGTERM mid-extraction: mpirun, orted and all polyrep ranks gone within ${gone}s, wrappers exited 143, no C.h5 ($partial)"
+
+# ---- E: vacate and restart: SIGTERM to the wrappers once a round is recorded (as condor_vacate_job
+# and eviction send), then the same job started again, as HTCondor restarts an evicted job
+# (polyrep.sub keeps a job that exits 75 queued too): the wrappers pass --resume, node 0's run
+# finishes the partial file, and it equals an uninterrupted single-process extraction at the same
+# threads, byte for byte ----
+medium=(--model "$CL_DATA/models/tiny-bert" --corpus "$CL_DATA/flores200" --split dev
+        --langs eng_Latn,fra_Latn,deu_Latn,spa_Latn,zho_Hans,arb_Arab,hin_Deva,rus_Cyrl --sample 40
+        --layers -1 --dtype float16 --checkpoint-seconds 0)
+start_job E1 -- "${net[@]}" -- extract "${medium[@]}" --out "$work/E.h5"
+for i in $(seq 1 1200); do [ -s "$work/E.h5.partial.done" ] && break; sleep 0.05; done
+[ -s "$work/E.h5.partial.done" ] || { show_job E1; cl_fail "job E1 recorded no round within 60 s"; }
+kill -TERM "${wpids[@]}"
+wait_wrappers 30
+[ "$rcs" = "143 143 143" ] || { show_job E1; cl_fail "job E1: wrapper exit statuses $rcs (expected 143)"; }
+[ -e "$work/E.h5.partial.resume" ] && [ ! -e "$work/E.h5" ] || cl_fail "job E1 left no resumable partial file ($(ls "$work" | tr '\n' ' '))"
+start_job E2 -- "${net[@]}" -- extract "${medium[@]}" --out "$work/E.h5"
+wait_wrappers 150
+[ "$rcs" = "0 0 0" ] || { show_job E2; cl_fail "job E2: wrapper exit statuses $rcs"; }
+resumed=$(grep -ho 'resuming .*E.h5.partial: .* to go' "$CL_TMP/E2/node0.out" | head -n 1)
+case $resumed in
+  *": 0 of "*|'') show_job E2; cl_fail "job E2 did not resume job E1's windows: '${resumed}'" ;;
+esac
+"$CL_POLYREP" extract "${medium[@]}" --threads "$threads" --out "$CL_TMP/medium-reference.h5" -q \
+  || cl_fail "reference extraction of the medium input failed"
+/usr/bin/python3 "$CL_ROOT/tests/cli/resume_test.py" compare "$CL_TMP/medium-reference.h5" "$work/E.h5" \
+  || cl_fail "job E2: the resumed file differs from an uninterrupted extraction"
+no_processes_left "job E2"
+cl_ok "E: SIGTERM to the wrappers after a recorded round, the job started again: ${resumed#*: }, wrappers exited 0 after ${took}s, every dataset equal to an uninterrupted extraction"
 
 # ---- D: node 0 hangs (SIGSTOP on everything in node0); the others must give up by themselves ----
 start_job D POLYREP_CONDOR_HEARTBEAT_TIMEOUT=10 -- "${net[@]}" -- extract "${long[@]}" --out "$work/D.h5"
