@@ -12,6 +12,7 @@
 #include "polyrep/core/hash.hpp"
 #include "polyrep/core/stop.hpp"
 #include "polyrep/extract/checkpoint.hpp"
+#include "polyrep/extract/complete_output.hpp"
 #include "polyrep/extract/finalize.hpp"
 #include "polyrep/extract/fingerprint.hpp"
 #include "polyrep/extract/resume.hpp"
@@ -258,12 +259,23 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
   mpi::agree(comm, [&] { metrics::check_metrics_path(options.metrics); });
   ExtractSummary summary;
   summary.path = options.out;
-  if (options.resume && comm.allreduce_or(comm.is_root() && output_state(options.out) == OutputState::complete)) {
-    if (comm.is_root()) log::info("--resume: '" + options.out.string() + "' is complete: nothing to do");
-    mpi::on_root(comm, [&] { remove_resume_files(options.out); });
+  const bool complete =
+      options.resume && comm.allreduce_or(comm.is_root() && output_state(options.out) == OutputState::complete);
+  const Setup setup = clock.time(phase::load, [&] { return prepare(options, comm); });
+  if (complete) {
+    const std::vector<std::int64_t> threads = comm.allgatherv(std::vector<std::int64_t>{setup.threads});
+    mpi::on_root(comm, [&] {
+      const std::string change =
+          complete_output_change(options.out, run_attributes(options, setup, threads, comm), setup.corpus->languages());
+      if (!change.empty()) {
+        throw UsageError("--resume: '" + options.out.string() + "' is complete but was made from other inputs (" +
+                         change + "): pass --overwrite instead of --resume to replace it, or choose another --out");
+      }
+      log::info("--resume: '" + options.out.string() + "' is complete: nothing to do");
+      remove_resume_files(options.out);
+    });
     return summary;
   }
-  const Setup setup = clock.time(phase::load, [&] { return prepare(options, comm); });
   const Counts counts = clock.time(phase::tokenize, [&] { return count_tokens(setup, comm); });
   stop_if_asked(comm, "before any window was computed");
   summary.truncated = report_truncation(counts, setup, comm);

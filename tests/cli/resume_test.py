@@ -264,6 +264,14 @@ def refusals(r):
     if "nothing to do" not in again:
         fail("--resume of a complete file: " + again)
     print("--resume of a complete file: " + [l for l in again.splitlines() if "nothing to do" in l][0].strip())
+    # The launchers pass --resume on every start: a job submitted again with other inputs must not
+    # be told "nothing to do".
+    other = r.run(2, out, "--resume", "--seed", "7", expect=None)
+    errors = [l for l in other.stdout.splitlines() if "error:" in l]
+    if other.returncode == 0 or len(errors) != 1 or "is complete but was made from other inputs (--seed was '0', is '7')" not in errors[0]:
+        fail("--resume --seed 7 of a complete file: wanted one error naming --seed, got exit "
+             f"{other.returncode}:\n{other.stdout}")
+    print("--resume --seed 7 of a complete file: " + errors[0])
 
 
 def kill_main(r, trials):

@@ -1,0 +1,70 @@
+#include "polyrep/extract/complete_output.hpp"
+
+#include <utility>
+
+#include "polyrep/h5/attribute.hpp"
+#include "polyrep/h5/dataset.hpp"
+#include "polyrep/h5/file.hpp"
+#include "polyrep/h5/group.hpp"
+#include "polyrep/h5/strings.hpp"
+
+namespace polyrep::extract {
+namespace {
+
+// Root attribute -> the flag that sets it (several come from the model). Not the model's or the
+// corpus's path: a moved or copied input is the same input.
+const std::pair<const char*, const char*> kInputs[] = {
+    {"model_type", "--model"}, {"num_layers", "--model"},   {"hidden_size", "--model"},
+    {"tokenizer", "--model"},  {"split", "--split"},
+    {"seed", "--seed"},        {"sample_size", "--sample"}, {"layers", "--layers"},
+    {"pooling", "--pooling"},  {"dtype", "--dtype"},        {"max_tokens", "--max-tokens"}};
+
+std::string join(const std::vector<std::int64_t>& v) {
+  std::string out;
+  for (std::int64_t x : v) out += (out.empty() ? "" : ",") + std::to_string(x);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& x : v) out += (out.empty() ? "" : ",") + x;
+  return out;
+}
+
+// The file's value of `name` as text, read as the type this run writes it with.
+std::string file_value(hid_t root, const std::string& name, const Attribute& now) {
+  if (!h5::has_attr(root, name)) return "(none)";
+  if (std::holds_alternative<std::string>(now.value)) return h5::get_attr_string(root, name);
+  if (std::holds_alternative<std::int64_t>(now.value)) return std::to_string(h5::get_attr_int(root, name));
+  return join(h5::get_attr_int_vector(root, name));
+}
+
+std::string text(const Attribute& a) {
+  if (const auto* s = std::get_if<std::string>(&a.value)) return *s;
+  if (const auto* i = std::get_if<std::int64_t>(&a.value)) return std::to_string(*i);
+  if (const auto* v = std::get_if<std::vector<std::int64_t>>(&a.value)) return join(*v);
+  return std::to_string(std::get<double>(a.value));
+}
+
+}  // namespace
+
+std::string complete_output_change(const std::filesystem::path& out, const std::vector<Attribute>& attributes,
+                                   const std::vector<std::string>& languages) {
+  h5::File file = h5::File::open(out, false);
+  const hid_t root = file.id();
+  for (const auto& [name, flag] : kInputs) {
+    for (const Attribute& a : attributes) {
+      if (a.name != name) continue;
+      const std::string was = file_value(root, name, a), is = text(a);
+      if (was == is) continue;
+      const std::string what = std::string(flag) == "--model" ? std::string("--model: ") + name : flag;
+      return what + " was '" + was + "', is '" + is + "'";
+    }
+  }
+  const std::string was = h5::exists(root, "/languages") ? join(h5::read_strings(h5::Dataset::open(root, "/languages"))) : "";
+  const std::string is = join(languages);
+  if (was != is) return "--langs was '" + was.substr(0, 80) + "', is '" + is.substr(0, 80) + "'";
+  return "";
+}
+
+}  // namespace polyrep::extract
