@@ -16,6 +16,9 @@
 #include "polyrep/reduce/moments.hpp"
 #include "polyrep/reduce/pca.hpp"
 #include "polyrep/reduce/results_file.hpp"
+#include "polyrep/schema/attributes.hpp"
+#include "polyrep/schema/extraction.hpp"
+#include "polyrep/schema/results.hpp"
 
 namespace polyrep::reduce {
 namespace {
@@ -41,15 +44,15 @@ RowMatrixXf read_rows(const Source& s, std::int64_t layer, std::int64_t start, s
   return rows;
 }
 
-Target create_target(hid_t root, const std::string& group, const Source& s, std::int64_t k) {
+Target create_target(hid_t root, const schema::PcaPaths& at, const Source& s, std::int64_t k) {
   const auto L = hsize_t(s.layers), N = hsize_t(s.rows), H = hsize_t(s.hidden), K = hsize_t(k);
-  h5::remove(root, group);
-  h5::Group::require(root, group);
-  return {h5::Dataset::create(root, group + "/projection", h5::float32(), {L, N, K}),
-          h5::Dataset::create(root, group + "/components", h5::float32(), {L, K, H}),
-          h5::Dataset::create(root, group + "/mean", h5::float64(), {L, H}),
-          h5::Dataset::create(root, group + "/explained_variance", h5::float64(), {L, K}),
-          h5::Dataset::create(root, group + "/explained_variance_ratio", h5::float64(), {L, K})};
+  h5::remove(root, at.group);
+  h5::Group::require(root, at.group);
+  return {h5::Dataset::create(root, at.projection(), h5::float32(), {L, N, K}),
+          h5::Dataset::create(root, at.components(), h5::float32(), {L, K, H}),
+          h5::Dataset::create(root, at.mean(), h5::float64(), {L, H}),
+          h5::Dataset::create(root, at.explained_variance(), h5::float64(), {L, K}),
+          h5::Dataset::create(root, at.explained_variance_ratio(), h5::float64(), {L, K})};
 }
 
 // Every rank holds the same model: rank 0 writes it, the others join with empty selections.
@@ -113,19 +116,19 @@ PcaJobSummary run_pca_job(ReduceFiles& files, const mpi::Comm& comm, const PcaJo
   const hid_t source_root = files.source.id();
   const hid_t root = files.target.id();
   PcaJobSummary summary;
-  for (const auto& [name, path] : {std::pair<std::string, std::string>{"tokens", "/hidden/tokens"},
-                                   {"sentences", "/hidden/sentences/mean"}}) {
+  for (const auto& [name, path] : {std::pair<std::string, std::string>{schema::cloud::tokens, schema::hidden::tokens},
+                                   {schema::cloud::sentences, schema::hidden::pooled("mean")}}) {
     if (!h5::exists(source_root, path)) continue;
     const Source source = open_source(source_root, path, comm);
     const std::int64_t k = std::min<std::int64_t>({options.components, source.hidden, source.rows});
-    Target target = create_target(root, "/reduce/pca/" + name, source, k);
+    Target target = create_target(root, schema::pca(name), source, k);
     for (std::int64_t l = 0; l < source.layers; ++l) {
       reduce_layer(source, target, l, options, comm, summary.all_writes_collective);
     }
-    (name == "tokens" ? summary.token_rows : summary.sentence_rows) = source.rows;
+    (name == schema::cloud::tokens ? summary.token_rows : summary.sentence_rows) = source.rows;
     summary.layers = int(source.layers);
     summary.components = int(k);
-    h5::set_attr(target.projection.id(), "components", std::int64_t{k});
+    h5::set_attr(target.projection.id(), schema::attr::components, std::int64_t{k});
     for (h5::Dataset* ds : {&target.projection, &target.components, &target.mean, &target.variance, &target.ratio}) ds->close();
   }
   if (comm.is_root()) {

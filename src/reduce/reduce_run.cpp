@@ -9,6 +9,7 @@
 #include "polyrep/reduce/results_file.hpp"
 #include "polyrep/reduce/token_types.hpp"
 #include "polyrep/reduce/tsne.hpp"
+#include "polyrep/schema/extraction.hpp"
 
 namespace polyrep::reduce {
 namespace {
@@ -19,7 +20,7 @@ inline constexpr std::size_t open = 0, pca = 1, token_types = 2, tsne = 3, commi
 
 std::int64_t language_count(const ReduceFiles& files, const mpi::Comm& comm) {
   return mpi::agree(comm, [&] {
-    return static_cast<std::int64_t>(h5::Dataset::open(files.source.id(), "/languages").dims().at(0));
+    return static_cast<std::int64_t>(h5::Dataset::open(files.source.id(), schema::languages).dims().at(0));
   });
 }
 

@@ -15,6 +15,7 @@
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/reduce/language_rows.hpp"
 #include "polyrep/reduce/results_file.hpp"
+#include "polyrep/schema/results.hpp"
 
 namespace polyrep::reduce {
 
@@ -62,25 +63,25 @@ struct Cloud {
 };
 
 LanguageRows cloud_languages(hid_t source, hid_t root, const std::string& name) {
-  if (name != "types") return language_rows(source, name == "tokens");
-  return language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(root, "/reduce/types/lang")));
+  if (name != schema::cloud::types) return language_rows(source, name == schema::cloud::tokens);
+  return language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(root, schema::types::lang)));
 }
 
 Cloud prepare_cloud(hid_t source, hid_t root, const std::string& name, const TsneJobOptions& o) {
   Cloud c;
   c.name = name;
-  c.projection = h5::Dataset::open(root, "/reduce/pca/" + name + "/projection");
+  c.projection = h5::Dataset::open(root, schema::pca(name).projection());
   const auto dims = c.projection.dims();
   c.layers = std::int64_t(dims[0]);
   c.k = std::int64_t(dims[2]);
   c.rows = stratified_rows(cloud_languages(source, root, name).offsets, o.max_points, o.tsne.seed);
-  const std::string group = "/reduce/tsne/" + name;
-  h5::remove(root, group);
-  h5::Group::require(root, group);
-  h5::write_vector(root, group + "/rows", h5::int64(), c.rows);
-  c.embedding = h5::Dataset::create(root, group + "/embedding", h5::float32(),
+  const schema::TsnePaths at = schema::tsne(name);
+  h5::remove(root, at.group);
+  h5::Group::require(root, at.group);
+  h5::write_vector(root, at.rows(), h5::int64(), c.rows);
+  c.embedding = h5::Dataset::create(root, at.embedding(), h5::float32(),
                                     {hsize_t(c.layers), hsize_t(c.rows.size()), 2});
-  c.kl = h5::Dataset::create(root, group + "/kl_divergence", h5::float64(), {hsize_t(c.layers)});
+  c.kl = h5::Dataset::create(root, at.kl_divergence(), h5::float64(), {hsize_t(c.layers)});
   return c;
 }
 
@@ -99,8 +100,8 @@ TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const Tsn
   const hid_t root = files.target.id();
   std::vector<Cloud> clouds;
   mpi::agree(comm, [&] {
-    for (const std::string name : {"tokens", "sentences", "types"}) {
-      if (!h5::exists(root, "/reduce/pca/" + name + "/projection")) continue;
+    for (const std::string name : schema::clouds) {
+      if (!h5::exists(root, schema::pca(name).projection())) continue;
       clouds.push_back(prepare_cloud(source, root, name, options));
       validate_tsne_options(options.tsne, static_cast<std::ptrdiff_t>(clouds.back().rows.size()));
     }
@@ -125,7 +126,9 @@ TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const Tsn
   }
   for (Cloud& c : clouds) {
     const auto points = static_cast<std::int64_t>(c.rows.size());
-    (c.name == "tokens" ? summary.token_points : c.name == "sentences" ? summary.sentence_points : summary.type_points) = points;
+    (c.name == schema::cloud::tokens      ? summary.token_points
+     : c.name == schema::cloud::sentences ? summary.sentence_points
+                                          : summary.type_points) = points;
     c.projection.close();
     c.embedding.close();
     c.kl.close();
