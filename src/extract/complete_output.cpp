@@ -7,6 +7,8 @@
 #include "polyrep/h5/file.hpp"
 #include "polyrep/h5/group.hpp"
 #include "polyrep/h5/strings.hpp"
+#include "polyrep/schema/attributes.hpp"
+#include "polyrep/schema/extraction.hpp"
 
 namespace polyrep::extract {
 namespace {
@@ -14,10 +16,12 @@ namespace {
 // Root attribute -> the flag that sets it (several come from the model). Not the model's or the
 // corpus's path: a moved or copied input is the same input.
 const std::pair<const char*, const char*> kInputs[] = {
-    {"model_type", "--model"}, {"num_layers", "--model"},   {"hidden_size", "--model"},
-    {"tokenizer", "--model"},  {"split", "--split"},
-    {"seed", "--seed"},        {"sample_size", "--sample"}, {"layers", "--layers"},
-    {"pooling", "--pooling"},  {"dtype", "--dtype"},        {"max_tokens", "--max-tokens"}};
+    {schema::attr::model_type, "--model"}, {schema::attr::num_layers, "--model"},
+    {schema::attr::hidden_size, "--model"}, {schema::attr::tokenizer, "--model"},
+    {schema::attr::split, "--split"},       {schema::attr::seed, "--seed"},
+    {schema::attr::sample_size, "--sample"}, {schema::attr::layers, "--layers"},
+    {schema::attr::pooling, "--pooling"},   {schema::attr::dtype, "--dtype"},
+    {schema::attr::max_tokens, "--max-tokens"}};
 
 std::string join(const std::vector<std::int64_t>& v) {
   std::string out;
@@ -61,7 +65,7 @@ std::string complete_output_change(const std::filesystem::path& out, const std::
       return what + " was '" + was + "', is '" + is + "'";
     }
   }
-  const std::string was = h5::exists(root, "/languages") ? join(h5::read_strings(h5::Dataset::open(root, "/languages"))) : "";
+  const std::string was = h5::exists(root, schema::languages) ? join(h5::read_strings(h5::Dataset::open(root, schema::languages))) : "";
   const std::string is = join(languages);
   if (was != is) return "--langs was '" + was.substr(0, 80) + "', is '" + is.substr(0, 80) + "'";
   return "";

@@ -6,6 +6,9 @@
 #include "polyrep/core/error.hpp"
 #include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/group.hpp"
+#include "polyrep/schema/attributes.hpp"
+#include "polyrep/schema/extraction.hpp"
+#include "polyrep/schema/version.hpp"
 
 namespace polyrep::extract {
 namespace fs = std::filesystem;
@@ -27,9 +30,9 @@ bool has_hdf5_signature(const fs::path& path, std::uintmax_t size) {
 }
 
 bool is_complete(hid_t root) {
-  if (!h5::has_attr(root, "complete")) return false;
+  if (!h5::has_attr(root, schema::attr::complete)) return false;
   try {
-    return h5::get_attr_int(root, "complete") == 1;
+    return h5::get_attr_int(root, schema::attr::complete) == 1;
   } catch (const Error&) {
     return false;  // another type: not ours
   }
@@ -49,14 +52,17 @@ void require_hdf5_file(const fs::path& path) {
 }
 
 FileKind classify_file(hid_t root) {
-  if (h5::has_attr(root, "source_run_id")) return FileKind::results;
+  if (h5::has_attr(root, schema::attr::source_run_id)) return FileKind::results;
   if (is_complete(root)) return FileKind::complete;
-  const bool ours = h5::has_attr(root, "polyrep_version") || h5::exists(root, "/hidden") ||
-                    (h5::exists(root, "/tokens") && h5::exists(root, "/sentences"));
+  const bool ours = h5::has_attr(root, schema::attr::polyrep_version) ||
+                    h5::has_attr(root, schema::attr::schema_version) || h5::exists(root, schema::hidden::group) ||
+                    (h5::exists(root, schema::tokens::group) && h5::exists(root, schema::sentences::group));
   return ours ? FileKind::incomplete : FileKind::foreign;
 }
 
 void require_complete_extraction(hid_t root, const fs::path& path) {
+  // First: a newer layout may lack what the checks below look for.
+  schema::require_readable_schema(root, path);
   switch (classify_file(root)) {
     case FileKind::complete:
       return;

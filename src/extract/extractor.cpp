@@ -29,6 +29,7 @@
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/mpi/placement.hpp"
+#include "polyrep/schema/attributes.hpp"
 #include "polyrep/tokenizer/tokenizer.hpp"
 
 namespace polyrep::extract {
@@ -99,30 +100,31 @@ std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup
   std::string poolings;
   for (Pooling p : setup.poolings) poolings += (poolings.empty() ? "" : ",") + pooling_name(p);
   const auto& config = setup.encoder->config();
-  return {{"polyrep_version", std::string(kVersion)},
-          {"model", options.model_dir.string()},
-          {"model_type", config.model_type},
-          {"architecture", config.architecture},
-          {"num_layers", std::int64_t{config.num_layers}},
-          {"hidden_size", std::int64_t{config.hidden_size}},
-          {"tokenizer", setup.tokenizer->kind()},
-          {"dtype", to_string(options.dtype)},
-          {"layers", layers},
-          {"pooling", poolings},
-          {"corpus", options.corpus.path.string()},
-          {"corpus_layout", std::string(corpus::to_string(setup.corpus->layout()))},
-          {"split", options.corpus.split},
-          {"seed", static_cast<std::int64_t>(options.seed)},
-          {"sample_size", options.sample ? *options.sample : std::int64_t{-1}},
-          {"max_tokens", static_cast<std::int64_t>(setup.max_tokens)},
-          {"device", model::to_string(setup.encoder->device())},
-          {"ranks", std::int64_t{comm.size()}},
+  namespace attr = schema::attr;
+  return {{attr::polyrep_version, std::string(kVersion)},
+          {attr::model, options.model_dir.string()},
+          {attr::model_type, config.model_type},
+          {attr::architecture, config.architecture},
+          {attr::num_layers, std::int64_t{config.num_layers}},
+          {attr::hidden_size, std::int64_t{config.hidden_size}},
+          {attr::tokenizer, setup.tokenizer->kind()},
+          {attr::dtype, to_string(options.dtype)},
+          {attr::layers, layers},
+          {attr::pooling, poolings},
+          {attr::corpus, options.corpus.path.string()},
+          {attr::corpus_layout, std::string(corpus::to_string(setup.corpus->layout()))},
+          {attr::split, options.corpus.split},
+          {attr::seed, static_cast<std::int64_t>(options.seed)},
+          {attr::sample_size, options.sample ? *options.sample : std::int64_t{-1}},
+          {attr::max_tokens, static_cast<std::int64_t>(setup.max_tokens)},
+          {attr::device, model::to_string(setup.encoder->device())},
+          {attr::ranks, std::int64_t{comm.size()}},
           // Float sums depend on the thread count (BLAS splits its work by it): files are
           // byte-identical across rank counts at equal threads per rank, within 1e-5 otherwise.
-          {"threads_per_rank", threads},
-          {"command_line", options.command_line},
-          {"created", std::string(created)},
-          {"run_id", std::string(run_id)}};
+          {attr::threads_per_rank, threads},
+          {attr::command_line, options.command_line},
+          {attr::created, std::string(created)},
+          {attr::run_id, std::string(run_id)}};
 }
 
 void write_metrics(const ExtractOptions& options, const Setup& setup, const ExtractSummary& summary,
@@ -259,8 +261,9 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
   mpi::agree(comm, [&] { metrics::check_metrics_path(options.metrics); });
   ExtractSummary summary;
   summary.path = options.out;
-  const bool complete =
-      options.resume && comm.allreduce_or(comm.is_root() && output_state(options.out) == OutputState::complete);
+  const bool finished =
+      options.resume && mpi::agree(comm, [&] { return comm.is_root() && resume_finds_complete(options.out); });
+  const bool complete = options.resume && comm.allreduce_or(finished);
   const Setup setup = clock.time(phase::load, [&] { return prepare(options, comm); });
   if (complete) {
     const std::vector<std::int64_t> threads = comm.allgatherv(std::vector<std::int64_t>{setup.threads});
@@ -300,10 +303,10 @@ ExtractSummary run_extract(const ExtractOptions& options, const mpi::Comm& comm)
     mpi::on_root(comm, [&] {
       FinalizeInput input{setup.corpus.get(), &setup.sample, setup.tokenizer.get(),
                           run_attributes(options, setup, threads, comm)};
-      input.attributes.push_back({"input_fingerprint", hex64(fingerprint_hash(start.record.fingerprint))});
+      input.attributes.push_back({schema::attr::input_fingerprint, hex64(fingerprint_hash(start.record.fingerprint))});
       std::int64_t resumed = 0;
       for (bool d : work.done) resumed += d ? 1 : 0;
-      input.attributes.push_back({"windows_from_earlier_runs", resumed});
+      input.attributes.push_back({schema::attr::windows_from_earlier_runs, resumed});
       finalize_output(setup.partial, options.out, input);
       remove_resume_files(options.out);
     });

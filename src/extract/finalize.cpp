@@ -13,6 +13,9 @@
 #include "polyrep/h5/strings.hpp"
 #include "polyrep/h5/types.hpp"
 #include "polyrep/reduce/results_file.hpp"
+#include "polyrep/schema/attributes.hpp"
+#include "polyrep/schema/extraction.hpp"
+#include "polyrep/schema/results.hpp"
 #include "polyrep/tokenizer/tokenizer.hpp"
 
 namespace polyrep::extract {
@@ -22,7 +25,7 @@ namespace {
 
 void write_sentence_texts(hid_t root, const FinalizeInput& input) {
   const auto total = static_cast<hsize_t>(input.sample->size() * input.corpus->languages().size());
-  h5::Dataset ds = h5::Dataset::create(root, "/sentences/text", h5::utf8_string(), {total});
+  h5::Dataset ds = h5::Dataset::create(root, schema::sentences::text, h5::utf8_string(), {total});
   SentenceSource source(*input.corpus, *input.sample, 0);
   Sentence sentence;
   std::vector<std::string> chunk;
@@ -47,9 +50,9 @@ void write_sentence_texts(hid_t root, const FinalizeInput& input) {
 // Token pieces are a function of the ids, so they are rebuilt here from /tokens/id in chunks
 // instead of being carried through the collective phase.
 void write_token_texts(hid_t root, const FinalizeInput& input) {
-  h5::Dataset ids = h5::Dataset::open(root, "/tokens/id");
+  h5::Dataset ids = h5::Dataset::open(root, schema::tokens::id);
   const hsize_t total = ids.dims().at(0);
-  h5::Dataset ds = h5::Dataset::create(root, "/tokens/text", h5::utf8_string(), {total});
+  h5::Dataset ds = h5::Dataset::create(root, schema::tokens::text, h5::utf8_string(), {total});
   std::vector<std::int32_t> buffer;
   std::vector<std::string> pieces;
   for (hsize_t start = 0; start < total; start += static_cast<hsize_t>(input.chunk)) {
@@ -71,14 +74,14 @@ void write_attributes(hid_t root, const std::vector<Attribute>& attributes) {
 
 void describe_hidden(hid_t root, const std::vector<Attribute>& attributes) {
   for (const Attribute& a : attributes) {
-    if (a.name != "layers") continue;
+    if (a.name != schema::attr::layers) continue;
     const auto& layers = std::get<std::vector<std::int64_t>>(a.value);
-    for (const std::string& name : h5::list(root, "/hidden/sentences")) {
-      h5::Dataset ds = h5::Dataset::open(root, "/hidden/sentences/" + name);
-      h5::set_attr(ds.id(), "layers", layers);
+    for (const std::string& name : h5::list(root, schema::hidden::sentences)) {
+      h5::Dataset ds = h5::Dataset::open(root, schema::hidden::pooled(name));
+      h5::set_attr(ds.id(), schema::attr::layers, layers);
     }
-    h5::Dataset tokens = h5::Dataset::open(root, "/hidden/tokens");
-    h5::set_attr(tokens.id(), "layers", layers);
+    h5::Dataset tokens = h5::Dataset::open(root, schema::hidden::tokens);
+    h5::set_attr(tokens.id(), schema::attr::layers, layers);
   }
 }
 
@@ -90,16 +93,16 @@ void finalize_output(const fs::path& partial, const fs::path& final_path, const 
   try {
     h5::File file = h5::File::open(partial, true);
     const hid_t root = file.id();
-    h5::write_string_dataset(root, "/languages", input.corpus->languages());
+    h5::write_string_dataset(root, schema::languages, input.corpus->languages());
     write_sentence_texts(root, input);
     write_token_texts(root, input);
     write_attributes(root, input.attributes);
     describe_hidden(root, input.attributes);
     // Made now, while the file is still partial, so that reduce never has to open it for writing.
-    h5::create_external_link(root, reduce::kResultsGroup, reduce::results_path(final_path).filename().string(),
-                             reduce::kResultsGroup);
+    h5::create_external_link(root, schema::results_group, reduce::results_path(final_path).filename().string(),
+                             schema::results_group);
     // Last, so that a file with complete=1 is whole.
-    h5::set_attr(root, "complete", std::int64_t{1});
+    h5::set_attr(root, schema::attr::complete, std::int64_t{1});
     file.close();
   } catch (...) {
     rethrow_with_context("finishing " + partial.string());

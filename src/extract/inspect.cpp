@@ -11,6 +11,9 @@
 #include "polyrep/h5/group.hpp"
 #include "polyrep/h5/link.hpp"
 #include "polyrep/h5/strings.hpp"
+#include "polyrep/schema/attributes.hpp"
+#include "polyrep/schema/extraction.hpp"
+#include "polyrep/schema/version.hpp"
 
 namespace polyrep::extract {
 namespace {
@@ -51,9 +54,9 @@ void list_datasets(hid_t root, const std::string& group, std::ostream& out) {
 }
 
 void language_counts(hid_t root, std::ostream& out) {
-  if (!h5::exists(root, "/languages") || !h5::exists(root, "/sentences/lang")) return;
-  const auto languages = h5::read_strings(h5::Dataset::open(root, "/languages"));
-  const auto lang = h5::read_all<std::int32_t>(h5::Dataset::open(root, "/sentences/lang"));
+  if (!h5::exists(root, schema::languages) || !h5::exists(root, schema::sentences::lang)) return;
+  const auto languages = h5::read_strings(h5::Dataset::open(root, schema::languages));
+  const auto lang = h5::read_all<std::int32_t>(h5::Dataset::open(root, schema::sentences::lang));
   std::map<std::int32_t, std::int64_t> counts;
   for (std::int32_t l : lang) ++counts[l];
   out << "languages (" << languages.size() << "):";
@@ -75,16 +78,23 @@ FileReport inspect_file(const std::filesystem::path& path) {
   require_hdf5_file(path);
   h5::File file = h5::File::open(path, false);
   const hid_t root = file.id();
+  // Before anything else: a newer polyrep's layout may not look like ours at all.
+  const std::int64_t version = schema::require_readable_schema(root, path);
   // Incomplete files are what inspect is for; a file polyrep never wrote has nothing to report.
   if (classify_file(root) == FileKind::foreign)
     throw InputError(path.string() + ": not written by polyrep (no polyrep_version attribute, no /hidden group)");
   FileReport report;
-  report.complete = h5::has_attr(root, "complete") && h5::get_attr_int(root, "complete") == 1;
+  report.complete = h5::has_attr(root, schema::attr::complete) && h5::get_attr_int(root, schema::attr::complete) == 1;
   std::ostringstream out;
   out << path.string() << "\n";
   out << "complete: " << (report.complete ? "yes" : "NO (the run did not finish; data may be partial)") << "\n";
-  for (const char* name : {"model", "model_type", "num_layers", "hidden_size", "tokenizer", "corpus", "split",
-                           "sample_size", "seed", "layers", "pooling", "dtype", "ranks", "created"}) {
+  out << "schema_version: " << version
+      << (h5::has_attr(root, schema::attr::schema_version) ? "" : " (not recorded: written before polyrep kept it)")
+      << "\n";
+  namespace attr = schema::attr;
+  for (const char* name : {attr::model, attr::model_type, attr::num_layers, attr::hidden_size, attr::tokenizer,
+                           attr::corpus, attr::split, attr::sample_size, attr::seed, attr::layers, attr::pooling,
+                           attr::dtype, attr::ranks, attr::created}) {
     out << name << ": " << attr_text(root, name) << "\n";
   }
   language_counts(root, out);

@@ -9,6 +9,8 @@
 #include "polyrep/h5/group.hpp"
 #include "polyrep/h5/types.hpp"
 #include "polyrep/mpi/comm.hpp"
+#include "polyrep/schema/extraction.hpp"
+#include "polyrep/schema/version.hpp"
 
 namespace polyrep::extract {
 
@@ -64,20 +66,20 @@ std::vector<DatasetSpec> dataset_specs(const OutputLayout& l) {
   const auto n_layer = static_cast<hsize_t>(l.layers.size());
   const auto hidden = static_cast<hsize_t>(l.hidden);
   h5::Datatype (*hidden_type)() = l.float16 ? &h5::float16 : &h5::float32;
-  std::vector<DatasetSpec> specs{{"/sentences/lang", &h5::int32, {n_sent}},
-                                 {"/sentences/source_index", &h5::int64, {n_sent}},
-                                 {"/sentences/token_offset", &h5::int64, {n_sent + 1}},
-                                 {"/sentences/truncated", &h5::uint8, {n_sent}},
-                                 {"/tokens/id", &h5::int32, {n_tok}},
-                                 {"/tokens/sentence", &h5::int32, {n_tok}},
-                                 {"/tokens/position", &h5::int32, {n_tok}},
-                                 {"/tokens/special", &h5::uint8, {n_tok}},
-                                 {"/hidden/tokens", hidden_type, {n_layer, n_tok, hidden}}};
-  for (Pooling p : l.poolings) specs.push_back({"/hidden/sentences/" + pooling_name(p), hidden_type, {n_layer, n_sent, hidden}});
+  namespace sentences = schema::sentences;
+  namespace tokens = schema::tokens;
+  std::vector<DatasetSpec> specs{{sentences::lang, &h5::int32, {n_sent}},
+                                 {sentences::source_index, &h5::int64, {n_sent}},
+                                 {sentences::token_offset, &h5::int64, {n_sent + 1}},
+                                 {sentences::truncated, &h5::uint8, {n_sent}},
+                                 {tokens::id, &h5::int32, {n_tok}},
+                                 {tokens::sentence, &h5::int32, {n_tok}},
+                                 {tokens::position, &h5::int32, {n_tok}},
+                                 {tokens::special, &h5::uint8, {n_tok}},
+                                 {schema::hidden::tokens, hidden_type, {n_layer, n_tok, hidden}}};
+  for (Pooling p : l.poolings) specs.push_back({schema::hidden::pooled(pooling_name(p)), hidden_type, {n_layer, n_sent, hidden}});
   return specs;
 }
-
-constexpr const char* kLayers = "/hidden/layers";
 
 }  // namespace
 
@@ -85,13 +87,13 @@ void create_output(const std::filesystem::path& path, const mpi::Comm& comm, con
                    const SentenceTable* table) {
   h5::File file = h5::File::create_parallel(path, comm, false);
   const hid_t root = file.id();
-  h5::create_group(root, "/sentences");
-  h5::create_group(root, "/tokens");
-  h5::create_group(root, "/hidden/sentences");
+  h5::create_group(root, schema::sentences::group);
+  h5::create_group(root, schema::tokens::group);
+  h5::create_group(root, schema::hidden::sentences);
   std::vector<Dataset> datasets;
   for (const DatasetSpec& spec : dataset_specs(layout)) datasets.push_back(Dataset::create(root, spec.path, spec.type(), spec.dims));
   std::vector<std::int32_t> layers(layout.layers.begin(), layout.layers.end());
-  h5::Dataset layer_ds = h5::write_vector(root, kLayers, h5::int32(), layers);
+  h5::Dataset layer_ds = h5::write_vector(root, schema::hidden::layers, h5::int32(), layers);
   const auto write = [&](Dataset& ds, const auto* values) {
     const hsize_t n = values ? values->size() : 0;
     ds.write(values ? values->data() : nullptr, ds.type(), {0}, {n}, true);
@@ -102,17 +104,20 @@ void create_output(const std::filesystem::path& path, const mpi::Comm& comm, con
   write(datasets[3], table ? &table->truncated : nullptr);
   for (Dataset& ds : datasets) ds.close();
   layer_ds.close();
+  // At creation, so that a partial file says which layout it has too (after the datasets, whose
+  // placement it leaves as it was).
+  schema::write_schema_version(root);
   file.close();
 }
 
 std::vector<ByteRange> raw_extents(const std::filesystem::path& path) {
   h5::File file = h5::File::open(path, false);
   std::vector<ByteRange> out;
-  std::vector<std::string> names{kLayers};
-  for (const char* group : {"/sentences", "/tokens", "/hidden/sentences"}) {
+  std::vector<std::string> names{schema::hidden::layers};
+  for (const char* group : {schema::sentences::group, schema::tokens::group, schema::hidden::sentences}) {
     for (const std::string& name : h5::list(file.id(), group)) names.push_back(std::string(group) + "/" + name);
   }
-  names.push_back("/hidden/tokens");
+  names.push_back(schema::hidden::tokens);
   for (const std::string& name : names) {
     Dataset ds = Dataset::open(file.id(), name);
     const auto [offset, bytes] = ds.storage_extent();
@@ -130,12 +135,12 @@ ParallelOutput::ParallelOutput(const std::filesystem::path& path, const mpi::Com
   d.file = h5::File::open_parallel(path, comm, true);
   d.hidden_type = d.layout.float16 ? h5::float16() : h5::float32();
   const hid_t root = d.file.id();
-  d.token_id = Dataset::open(root, "/tokens/id");
-  d.token_sentence = Dataset::open(root, "/tokens/sentence");
-  d.token_position = Dataset::open(root, "/tokens/position");
-  d.token_special = Dataset::open(root, "/tokens/special");
-  d.hidden_tokens = Dataset::open(root, "/hidden/tokens");
-  for (Pooling p : d.layout.poolings) d.pooled.push_back(Dataset::open(root, "/hidden/sentences/" + pooling_name(p)));
+  d.token_id = Dataset::open(root, schema::tokens::id);
+  d.token_sentence = Dataset::open(root, schema::tokens::sentence);
+  d.token_position = Dataset::open(root, schema::tokens::position);
+  d.token_special = Dataset::open(root, schema::tokens::special);
+  d.hidden_tokens = Dataset::open(root, schema::hidden::tokens);
+  for (Pooling p : d.layout.poolings) d.pooled.push_back(Dataset::open(root, schema::hidden::pooled(pooling_name(p))));
 }
 
 ParallelOutput::~ParallelOutput() = default;

@@ -5,16 +5,22 @@
 #include "polyrep/extract/fingerprint.hpp"
 #include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/file.hpp"
+#include "polyrep/schema/attributes.hpp"
+#include "polyrep/schema/version.hpp"
 
 namespace polyrep::extract {
 namespace fs = std::filesystem;
 
 namespace {
 
+bool is_complete(const h5::File& file) {
+  return h5::has_attr(file.id(), schema::attr::complete) && h5::get_attr_int(file.id(), schema::attr::complete) == 1;
+}
+
 bool is_complete_file(const fs::path& path) {
   try {
     h5::File file = h5::File::open(path, false);
-    const bool complete = h5::has_attr(file.id(), "complete") && h5::get_attr_int(file.id(), "complete") == 1;
+    const bool complete = is_complete(file);
     file.close();
     return complete;
   } catch (const Error&) {
@@ -43,6 +49,21 @@ OutputState output_state(const fs::path& out) {
   }
   if (fs::exists(out, ec) && is_complete_file(out)) return OutputState::complete;
   return OutputState::none;
+}
+
+bool resume_finds_complete(const fs::path& out) {
+  std::error_code ec;
+  if (fs::exists(resume_paths(out).partial, ec) || !fs::exists(out, ec)) return false;
+  h5::File file;
+  try {
+    file = h5::File::open(out, false);
+  } catch (const Error&) {
+    return false;  // not HDF5: the run starts over, as for any file that is not a finished one
+  }
+  schema::require_readable_schema(file.id(), out);
+  const bool complete = is_complete(file);
+  file.close();
+  return complete;
 }
 
 void check_partial_output(const fs::path& out, bool overwrite, bool resume) {

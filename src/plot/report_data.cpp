@@ -15,6 +15,9 @@
 #include "polyrep/reduce/language_rows.hpp"
 #include "polyrep/reduce/results_file.hpp"
 #include "polyrep/reduce/tsne_job.hpp"
+#include "polyrep/schema/attributes.hpp"
+#include "polyrep/schema/extraction.hpp"
+#include "polyrep/schema/results.hpp"
 
 namespace polyrep::plot {
 namespace fs = std::filesystem;
@@ -25,14 +28,14 @@ struct Files {
 };
 
 const char* cloud_label(const std::string& name) {
-  if (name == "sentences") return "Sentences (mean pooling)";
-  if (name == "tokens") return "Tokens";
+  if (name == schema::cloud::sentences) return "Sentences (mean pooling)";
+  if (name == schema::cloud::tokens) return "Tokens";
   return "Token types (mean per language)";
 }
 
 reduce::LanguageRows cloud_languages(const Files& f, const std::string& name) {
-  if (name != "types") return reduce::language_rows(f.source.id(), name == "tokens");
-  return reduce::language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(f.results.id(), "/reduce/types/lang")));
+  if (name != schema::cloud::types) return reduce::language_rows(f.source.id(), name == schema::cloud::tokens);
+  return reduce::language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(f.results.id(), schema::types::lang)));
 }
 
 std::int32_t language_of(const reduce::LanguageRows& langs, std::int64_t row) {
@@ -44,7 +47,7 @@ std::int32_t language_of(const reduce::LanguageRows& langs, std::int64_t row) {
 // selection, further subsampled by language when it holds more than max_points.
 void choose_rows(const Files& f, Cloud& c, const reduce::LanguageRows& langs, const ReportDataOptions& o,
                  std::vector<std::int64_t>& tsne_positions) {
-  const std::string tsne_rows = "/reduce/tsne/" + c.name + "/rows";
+  const std::string tsne_rows = schema::tsne(c.name).rows();
   if (!h5::exists(f.results.id(), tsne_rows)) {
     // No t-SNE: sample the cloud's own per-language blocks (never materialise all its rows).
     c.rows = reduce::stratified_rows(langs.offsets, o.max_points, o.seed);
@@ -65,17 +68,17 @@ void choose_rows(const Files& f, Cloud& c, const reduce::LanguageRows& langs, co
 
 void read_labels(const Files& f, Cloud& c) {
   const hid_t src = f.source.id();
-  if (c.name == "sentences") {
-    c.text = h5::read_strings_at(h5::Dataset::open(src, "/sentences/text"), c.rows);
+  if (c.name == schema::cloud::sentences) {
+    c.text = h5::read_strings_at(h5::Dataset::open(src, schema::sentences::text), c.rows);
     c.sentence.assign(c.rows.begin(), c.rows.end());
-  } else if (c.name == "tokens") {
-    c.text = h5::read_strings_at(h5::Dataset::open(src, "/tokens/text"), c.rows);
-    const auto s = h5::read_ints_at(h5::Dataset::open(src, "/tokens/sentence"), c.rows);
+  } else if (c.name == schema::cloud::tokens) {
+    c.text = h5::read_strings_at(h5::Dataset::open(src, schema::tokens::text), c.rows);
+    const auto s = h5::read_ints_at(h5::Dataset::open(src, schema::tokens::sentence), c.rows);
     c.sentence.assign(s.begin(), s.end());
   } else {
-    const auto first = h5::read_ints_at(h5::Dataset::open(f.results.id(), "/reduce/types/first_row"), c.rows);
-    c.text = h5::read_strings_at(h5::Dataset::open(src, "/tokens/text"), first);
-    c.occurrences = h5::read_ints_at(h5::Dataset::open(f.results.id(), "/reduce/types/count"), c.rows);
+    const auto first = h5::read_ints_at(h5::Dataset::open(f.results.id(), schema::types::first_row), c.rows);
+    c.text = h5::read_strings_at(h5::Dataset::open(src, schema::tokens::text), first);
+    c.occurrences = h5::read_ints_at(h5::Dataset::open(f.results.id(), schema::types::count), c.rows);
     c.sentence.assign(c.rows.size(), -1);
   }
 }
@@ -89,11 +92,11 @@ Layout first_two(const Eigen::MatrixXf& m) {
 
 void read_views(const Files& f, Cloud& c, const std::vector<std::int64_t>& tsne_positions) {
   const hid_t r = f.results.id();
-  const std::string pca = "/reduce/pca/" + c.name;
+  const schema::PcaPaths pca = schema::pca(c.name);
   // Token types are averaged in the tokens' PCA space, so they share its explained variance.
-  const std::string ratio_of = "/reduce/pca/" + std::string(c.name == "types" ? "tokens" : c.name);
-  h5::Dataset projection = h5::Dataset::open(r, pca + "/projection");
-  const auto ratio = h5::read_all<double>(h5::Dataset::open(r, ratio_of + "/explained_variance_ratio"));
+  const schema::PcaPaths ratio_of = c.name == schema::cloud::types ? schema::pca(schema::cloud::tokens) : pca;
+  h5::Dataset projection = h5::Dataset::open(r, pca.projection());
+  const auto ratio = h5::read_all<double>(h5::Dataset::open(r, ratio_of.explained_variance_ratio()));
   const auto layers = std::int64_t(projection.dims()[0]);
   const auto k = ratio.size() / std::size_t(layers);
   View p{"pca", {}};
@@ -105,10 +108,10 @@ void read_views(const Files& f, Cloud& c, const std::vector<std::int64_t>& tsne_
     p.layers.push_back(std::move(v));
   }
   c.views.push_back(std::move(p));
-  const std::string tsne = "/reduce/tsne/" + c.name;
-  if (!h5::exists(r, tsne + "/embedding")) return;
-  h5::Dataset embedding = h5::Dataset::open(r, tsne + "/embedding");
-  const auto kl = h5::read_all<double>(h5::Dataset::open(r, tsne + "/kl_divergence"));
+  const schema::TsnePaths tsne = schema::tsne(c.name);
+  if (!h5::exists(r, tsne.embedding())) return;
+  h5::Dataset embedding = h5::Dataset::open(r, tsne.embedding());
+  const auto kl = h5::read_all<double>(h5::Dataset::open(r, tsne.kl_divergence()));
   View t{"tsne", {}};
   for (std::int64_t l = 0; l < layers; ++l) {
     ViewLayer v;
@@ -138,9 +141,9 @@ void build_sentence_table(const Files& f, ReportData& d) {
     }
   }
   const hid_t src = f.source.id();
-  d.sentences.text = h5::read_strings_at(h5::Dataset::open(src, "/sentences/text"), rows);
-  d.sentences.source_index = h5::read_ints_at(h5::Dataset::open(src, "/sentences/source_index"), rows);
-  for (std::int64_t v : h5::read_ints_at(h5::Dataset::open(src, "/sentences/lang"), rows)) {
+  d.sentences.text = h5::read_strings_at(h5::Dataset::open(src, schema::sentences::text), rows);
+  d.sentences.source_index = h5::read_ints_at(h5::Dataset::open(src, schema::sentences::source_index), rows);
+  for (std::int64_t v : h5::read_ints_at(h5::Dataset::open(src, schema::sentences::lang), rows)) {
     d.sentences.lang.push_back(std::int32_t(v));
   }
 }
@@ -148,13 +151,14 @@ void build_sentence_table(const Files& f, ReportData& d) {
 void read_header(const Files& f, const fs::path& extraction, ReportData& d) {
   const hid_t src = f.source.id();
   d.source = extraction.filename().string();
-  d.model = h5::has_attr(src, "model") ? fs::path(h5::get_attr_string(src, "model")).filename().string() : "";
-  if (d.model.empty() && h5::has_attr(src, "model")) {
-    d.model = fs::path(h5::get_attr_string(src, "model")).parent_path().filename().string();
+  namespace attr = schema::attr;
+  d.model = h5::has_attr(src, attr::model) ? fs::path(h5::get_attr_string(src, attr::model)).filename().string() : "";
+  if (d.model.empty() && h5::has_attr(src, attr::model)) {
+    d.model = fs::path(h5::get_attr_string(src, attr::model)).parent_path().filename().string();
   }
   d.title = d.source + (d.model.empty() ? "" : " · " + d.model);
-  d.languages = h5::read_strings(h5::Dataset::open(src, "/languages"));
-  d.layers = h5::get_attr_int_vector(src, "layers");
+  d.languages = h5::read_strings(h5::Dataset::open(src, schema::languages));
+  d.layers = h5::get_attr_int_vector(src, attr::layers);
 }
 
 }  // namespace
@@ -173,8 +177,8 @@ ReportData load_report_data(const fs::path& extraction, const ReportDataOptions&
   ReportData d;
   try {
     read_header(f, extraction, d);
-    for (const std::string name : {"sentences", "tokens", "types"}) {
-      if (!h5::exists(f.results.id(), "/reduce/pca/" + name + "/projection")) continue;
+    for (const std::string name : {schema::cloud::sentences, schema::cloud::tokens, schema::cloud::types}) {
+      if (!h5::exists(f.results.id(), schema::pca(name).projection())) continue;
       Cloud c;
       c.name = name;
       c.label = cloud_label(name);

@@ -2,6 +2,7 @@
 
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/h5/types.hpp"
+#include "polyrep/schema/extraction.hpp"
 
 namespace polyrep::reduce {
 
@@ -18,11 +19,11 @@ LanguageRows language_rows(const std::vector<std::int32_t>& lang_per_row) {
 }
 
 LanguageRows language_rows(hid_t extraction_root, bool tokens) {
-  const auto lang = h5::read_all<std::int32_t>(h5::Dataset::open(extraction_root, "/sentences/lang"));
+  const auto lang = h5::read_all<std::int32_t>(h5::Dataset::open(extraction_root, schema::sentences::lang));
   LanguageRows r = language_rows(lang);
   if (tokens) {
     const auto token_offset =
-        h5::read_all<std::int64_t>(h5::Dataset::open(extraction_root, "/sentences/token_offset"));
+        h5::read_all<std::int64_t>(h5::Dataset::open(extraction_root, schema::sentences::token_offset));
     for (auto& o : r.offsets) o = token_offset[static_cast<std::size_t>(o)];
   }
   return r;

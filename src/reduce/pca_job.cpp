@@ -17,6 +17,9 @@
 #include "polyrep/reduce/pca.hpp"
 #include "polyrep/reduce/reduce_progress.hpp"
 #include "polyrep/reduce/results_file.hpp"
+#include "polyrep/schema/attributes.hpp"
+#include "polyrep/schema/extraction.hpp"
+#include "polyrep/schema/results.hpp"
 
 namespace polyrep::reduce {
 namespace {
@@ -42,33 +45,34 @@ RowMatrixXf read_rows(const Source& s, std::int64_t layer, std::int64_t start, s
   return rows;
 }
 
-const char* const kClouds[][2] = {{"tokens", "/hidden/tokens"}, {"sentences", "/hidden/sentences/mean"}};
-const char* const kTargetNames[] = {"projection", "components", "mean", "explained_variance", "explained_variance_ratio"};
-
 std::int64_t components_of(const Source& s, const PcaJobOptions& o) {
   return std::min<std::int64_t>({o.components, s.hidden, s.rows});
 }
 
-// Every dataset at its final size before any is written (reduce_progress.hpp): the component
-// count goes on the projection now, not after the layers.
-void create_target(hid_t root, const std::string& group, const Source& s, std::int64_t k) {
-  const auto L = hsize_t(s.layers), N = hsize_t(s.rows), H = hsize_t(s.hidden), K = hsize_t(k);
-  h5::remove(root, group);
-  h5::Group::require(root, group);
-  h5::Dataset projection = h5::Dataset::create(root, group + "/projection", h5::float32(), {L, N, K});
-  h5::set_attr(projection.id(), "components", std::int64_t{k});
-  projection.close();
-  h5::Dataset::create(root, group + "/components", h5::float32(), {L, K, H}).close();
-  h5::Dataset::create(root, group + "/mean", h5::float64(), {L, H}).close();
-  h5::Dataset::create(root, group + "/explained_variance", h5::float64(), {L, K}).close();
-  h5::Dataset::create(root, group + "/explained_variance_ratio", h5::float64(), {L, K}).close();
+// The clouds that get a PCA, and where their states are in the extraction file.
+std::vector<std::pair<std::string, std::string>> source_clouds() {
+  return {{schema::cloud::tokens, schema::hidden::tokens}, {schema::cloud::sentences, schema::hidden::pooled("mean")}};
 }
 
-Target open_target(hid_t root, const std::string& group) {
-  Target t;
-  h5::Dataset* slots[] = {&t.projection, &t.components, &t.mean, &t.variance, &t.ratio};
-  for (std::size_t i = 0; i < 5; ++i) *slots[i] = h5::Dataset::open(root, group + "/" + kTargetNames[i]);
-  return t;
+// Every dataset at its final size before any is written (reduce_progress.hpp): the component
+// count goes on the projection now, not after the layers.
+void create_target(hid_t root, const schema::PcaPaths& at, const Source& s, std::int64_t k) {
+  const auto L = hsize_t(s.layers), N = hsize_t(s.rows), H = hsize_t(s.hidden), K = hsize_t(k);
+  h5::remove(root, at.group);
+  h5::Group::require(root, at.group);
+  h5::Dataset projection = h5::Dataset::create(root, at.projection(), h5::float32(), {L, N, K});
+  h5::set_attr(projection.id(), schema::attr::components, std::int64_t{k});
+  projection.close();
+  h5::Dataset::create(root, at.components(), h5::float32(), {L, K, H}).close();
+  h5::Dataset::create(root, at.mean(), h5::float64(), {L, H}).close();
+  h5::Dataset::create(root, at.explained_variance(), h5::float64(), {L, K}).close();
+  h5::Dataset::create(root, at.explained_variance_ratio(), h5::float64(), {L, K}).close();
+}
+
+Target open_target(hid_t root, const schema::PcaPaths& at) {
+  return {h5::Dataset::open(root, at.projection()), h5::Dataset::open(root, at.components()),
+          h5::Dataset::open(root, at.mean()), h5::Dataset::open(root, at.explained_variance()),
+          h5::Dataset::open(root, at.explained_variance_ratio())};
 }
 
 // Every rank holds the same model: rank 0 writes it, the others join with empty selections.
@@ -128,17 +132,17 @@ Source open_source(hid_t root, const std::string& path, const mpi::Comm& comm) {
 
 std::vector<std::string> pca_clouds(const ReduceFiles& files) {
   std::vector<std::string> out;
-  for (const auto& cloud : kClouds) {
-    if (h5::exists(files.source.id(), cloud[1])) out.emplace_back(cloud[0]);
+  for (const auto& [name, path] : source_clouds()) {
+    if (h5::exists(files.source.id(), path)) out.push_back(name);
   }
   return out;
 }
 
 void create_pca_datasets(ReduceFiles& files, const mpi::Comm& comm, const PcaJobOptions& options) {
-  for (const auto& cloud : kClouds) {
-    if (!h5::exists(files.source.id(), cloud[1])) continue;
-    const Source source = open_source(files.source.id(), cloud[1], comm);
-    create_target(files.target.id(), std::string("/reduce/pca/") + cloud[0], source, components_of(source, options));
+  for (const auto& [name, path] : source_clouds()) {
+    if (!h5::exists(files.source.id(), path)) continue;
+    const Source source = open_source(files.source.id(), path, comm);
+    create_target(files.target.id(), schema::pca(name), source, components_of(source, options));
   }
 }
 
@@ -151,11 +155,10 @@ PcaJobSummary run_pca_job(ReduceFiles& files, const mpi::Comm& comm, const PcaJo
   const hid_t root = files.target.id();
   PcaJobSummary summary;
   std::size_t index = 0;
-  for (const auto& cloud : kClouds) {
-    const std::string name = cloud[0];
-    if (!h5::exists(source_root, cloud[1])) continue;
-    const Source source = open_source(source_root, cloud[1], comm);
-    Target target = open_target(root, "/reduce/pca/" + name);
+  for (const auto& [name, path] : source_clouds()) {
+    if (!h5::exists(source_root, path)) continue;
+    const Source source = open_source(source_root, path, comm);
+    Target target = open_target(root, schema::pca(name));
     for (std::int64_t l = 0; l < source.layers; ++l) {
       const std::int64_t job = progress ? progress->jobs.pca_job(index, l) : -1;
       if (progress && progress->is_done(job)) continue;
@@ -166,7 +169,7 @@ PcaJobSummary run_pca_job(ReduceFiles& files, const mpi::Comm& comm, const PcaJo
       }
     }
     ++index;
-    (name == "tokens" ? summary.token_rows : summary.sentence_rows) = source.rows;
+    (name == schema::cloud::tokens ? summary.token_rows : summary.sentence_rows) = source.rows;
     summary.layers = int(source.layers);
     summary.components = int(components_of(source, options));
     for (h5::Dataset* ds : {&target.projection, &target.components, &target.mean, &target.variance, &target.ratio}) ds->close();

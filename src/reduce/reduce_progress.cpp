@@ -12,6 +12,7 @@
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/reduce/results_file.hpp"
+#include "polyrep/schema/attributes.hpp"
 
 namespace polyrep::reduce {
 namespace fs = std::filesystem;
@@ -120,8 +121,8 @@ bool complete_with(const ReduceFiles& files, const std::string& fingerprint) {
   if (!fs::exists(files.results)) return false;
   try {
     h5::File results = open_results(files.extraction);
-    return h5::has_attr(results.id(), "reduce_fingerprint") &&
-           h5::get_attr_string(results.id(), "reduce_fingerprint") == fingerprint;
+    return h5::has_attr(results.id(), schema::attr::reduce_fingerprint) &&
+           h5::get_attr_string(results.id(), schema::attr::reduce_fingerprint) == fingerprint;
   } catch (const InputError&) {
     return false;  // stale or incomplete: made again
   }

@@ -14,6 +14,7 @@
 #include "polyrep/reduce/results_file.hpp"
 #include "polyrep/reduce/token_types.hpp"
 #include "polyrep/reduce/tsne.hpp"
+#include "polyrep/schema/extraction.hpp"
 
 namespace polyrep::reduce {
 namespace {
@@ -24,7 +25,7 @@ inline constexpr std::size_t open = 0, pca = 1, token_types = 2, tsne = 3, commi
 
 std::int64_t language_count(const ReduceFiles& files, const mpi::Comm& comm) {
   return mpi::agree(comm, [&] {
-    return static_cast<std::int64_t>(h5::Dataset::open(files.source.id(), "/languages").dims().at(0));
+    return static_cast<std::int64_t>(h5::Dataset::open(files.source.id(), schema::languages).dims().at(0));
   });
 }
 
@@ -69,7 +70,7 @@ ReduceJobs plan_jobs(const ReduceFiles& files, const ReduceOptions& options, con
   mpi::agree(comm, [&] {
     jobs.pca_clouds = pca_clouds(files);
     if (jobs.pca_clouds.empty()) throw InputError(files.extraction.string() + ": no hidden states to reduce");
-    jobs.layers = std::int64_t(h5::Dataset::open(files.source.id(), "/hidden/tokens").dims().at(0));
+    jobs.layers = std::int64_t(h5::Dataset::open(files.source.id(), schema::hidden::tokens).dims().at(0));
   });
   return jobs;
 }

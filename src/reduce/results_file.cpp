@@ -9,6 +9,9 @@
 #include "polyrep/h5/link.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
+#include "polyrep/schema/attributes.hpp"
+#include "polyrep/schema/results.hpp"
+#include "polyrep/schema/version.hpp"
 
 namespace polyrep::reduce {
 namespace fs = std::filesystem;
@@ -17,7 +20,7 @@ namespace {
 
 // The extraction's identity: its run_id (older files: its creation time).
 std::string created_stamp(hid_t root) {
-  for (const char* name : {"run_id", "created"}) {
+  for (const char* name : {schema::attr::run_id, schema::attr::created}) {
     if (h5::has_attr(root, name)) return h5::get_attr_string(root, name);
   }
   return {};
@@ -29,23 +32,24 @@ std::string created_stamp(hid_t root) {
 void stamp_results(const fs::path& partial, const fs::path& extraction, const std::string& created,
                    const std::string& fingerprint) {
   h5::File f = h5::File::open(partial, true);
-  if (!fingerprint.empty()) h5::set_attr(f.id(), "reduce_fingerprint", fingerprint);
-  h5::set_attr(f.id(), "polyrep_version", std::string(kVersion));
-  h5::set_attr(f.id(), "source_file", extraction.filename().string());
-  h5::set_attr(f.id(), "source_run_id", created);
-  h5::set_attr(f.id(), "complete", std::int64_t{1});
+  schema::write_schema_version(f.id());
+  if (!fingerprint.empty()) h5::set_attr(f.id(), schema::attr::reduce_fingerprint, fingerprint);
+  h5::set_attr(f.id(), schema::attr::polyrep_version, std::string(kVersion));
+  h5::set_attr(f.id(), schema::attr::source_file, extraction.filename().string());
+  h5::set_attr(f.id(), schema::attr::source_run_id, created);
+  h5::set_attr(f.id(), schema::attr::complete, std::int64_t{1});
   f.close();
 }
 
 void link_if_missing(const fs::path& extraction, const fs::path& results) {
   h5::File probe = h5::File::open(extraction, false);
-  const bool linked = h5::link_kind(probe.id(), kResultsGroup) != h5::LinkKind::none;
+  const bool linked = h5::link_kind(probe.id(), schema::results_group) != h5::LinkKind::none;
   probe.close();
   if (linked) return;
   log::warn("reduce: adding the link /reduce -> " + results.filename().string() + " to " + extraction.string() +
             " (written by an older polyrep)");
   h5::File f = h5::File::open(extraction, true);
-  h5::create_external_link(f.id(), kResultsGroup, results.filename().string(), kResultsGroup);
+  h5::create_external_link(f.id(), schema::results_group, results.filename().string(), schema::results_group);
   f.close();
 }
 
@@ -127,10 +131,11 @@ h5::File open_results(const fs::path& extraction) {
                      " is missing): run polyrep reduce first");
   }
   h5::File f = h5::File::open(results, false);
-  if (!h5::has_attr(f.id(), "complete") || h5::get_attr_int(f.id(), "complete") != 1) {
+  schema::require_readable_schema(f.id(), results);
+  if (!h5::has_attr(f.id(), schema::attr::complete) || h5::get_attr_int(f.id(), schema::attr::complete) != 1) {
     throw InputError(results.string() + ": incomplete reduction results: run polyrep reduce again");
   }
-  if (h5::get_attr_string(f.id(), "source_run_id") != created) {
+  if (h5::get_attr_string(f.id(), schema::attr::source_run_id) != created) {
     throw InputError(results.string() + ": stale reduction results (made for an earlier extraction written to " +
                      extraction.filename().string() + "): run polyrep reduce again");
   }

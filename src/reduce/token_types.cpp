@@ -15,6 +15,8 @@
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/reduce/language_rows.hpp"
 #include "polyrep/reduce/results_file.hpp"
+#include "polyrep/schema/extraction.hpp"
+#include "polyrep/schema/results.hpp"
 
 namespace polyrep::reduce {
 namespace {
@@ -117,8 +119,8 @@ TokenTypesSummary run_token_types_job(ReduceFiles& files, const mpi::Comm& comm,
   const auto bounds = split_languages(counts, comm.size());
   const std::int64_t g_begin = bounds[std::size_t(comm.rank())], g_end = bounds[std::size_t(comm.rank()) + 1];
 
-  h5::Dataset ids = h5::Dataset::open(source, "/tokens/id");
-  h5::Dataset projection = h5::Dataset::open(root, "/reduce/pca/tokens/projection");
+  h5::Dataset ids = h5::Dataset::open(source, schema::tokens::id);
+  h5::Dataset projection = h5::Dataset::open(root, schema::pca(schema::cloud::tokens).projection());
   const auto dims = projection.dims();
   const std::int64_t layers = std::int64_t(dims[0]), k = std::int64_t(dims[2]);
   MyTypes mine = mpi::agree(comm, [&] { return collect_types(ids, rows, g_begin, g_end, options.chunk_rows); });
@@ -127,13 +129,14 @@ TokenTypesSummary run_token_types_job(ReduceFiles& files, const mpi::Comm& comm,
   for (int r = 0; r < comm.size(); ++r) (r < comm.rank() ? mine.offset : total) += sizes[std::size_t(r)];
   total += mine.offset;
 
-  h5::Group::require(root, "/reduce/types");
-  write_block(root, "/reduce/types/lang", h5::int32(), mine.lang, mine.offset, total);
-  write_block(root, "/reduce/types/token_id", h5::int32(), mine.id, mine.offset, total);
-  write_block(root, "/reduce/types/count", h5::int64(), mine.count, mine.offset, total);
-  write_block(root, "/reduce/types/first_row", h5::int64(), mine.first_row, mine.offset, total);
-  h5::Group::require(root, "/reduce/pca/types");
-  h5::Dataset out = h5::Dataset::create(root, "/reduce/pca/types/projection", h5::float32(),
+  h5::Group::require(root, schema::types::group);
+  write_block(root, schema::types::lang, h5::int32(), mine.lang, mine.offset, total);
+  write_block(root, schema::types::token_id, h5::int32(), mine.id, mine.offset, total);
+  write_block(root, schema::types::count, h5::int64(), mine.count, mine.offset, total);
+  write_block(root, schema::types::first_row, h5::int64(), mine.first_row, mine.offset, total);
+  const schema::PcaPaths types_pca = schema::pca(schema::cloud::types);
+  h5::Group::require(root, types_pca.group);
+  h5::Dataset out = h5::Dataset::create(root, types_pca.projection(), h5::float32(),
                                         {hsize_t(layers), hsize_t(total), hsize_t(k)});
   const hsize_t n = mine.id.size();
   for (std::int64_t l = 0; l < layers; ++l) {

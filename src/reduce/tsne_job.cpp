@@ -16,6 +16,7 @@
 #include "polyrep/reduce/language_rows.hpp"
 #include "polyrep/reduce/reduce_progress.hpp"
 #include "polyrep/reduce/results_file.hpp"
+#include "polyrep/schema/results.hpp"
 
 namespace polyrep::reduce {
 
@@ -63,36 +64,36 @@ struct Cloud {
 };
 
 LanguageRows cloud_languages(hid_t source, hid_t root, const std::string& name) {
-  if (name != "types") return language_rows(source, name == "tokens");
-  return language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(root, "/reduce/types/lang")));
+  if (name != schema::cloud::types) return language_rows(source, name == schema::cloud::tokens);
+  return language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(root, schema::types::lang)));
 }
 
 // The cloud's datasets at their final size (reduce_progress.hpp); the rows are written now.
 void create_cloud(hid_t source, hid_t root, const std::string& name, const TsneJobOptions& o) {
-  const h5::Dataset projection = h5::Dataset::open(root, "/reduce/pca/" + name + "/projection");
+  const h5::Dataset projection = h5::Dataset::open(root, schema::pca(name).projection());
   const auto layers = projection.dims()[0];
   const std::vector<std::int64_t> rows =
       stratified_rows(cloud_languages(source, root, name).offsets, o.max_points, o.tsne.seed);
   validate_tsne_options(o.tsne, static_cast<std::ptrdiff_t>(rows.size()));
-  const std::string group = "/reduce/tsne/" + name;
-  h5::remove(root, group);
-  h5::Group::require(root, group);
-  h5::write_vector(root, group + "/rows", h5::int64(), rows);
-  h5::Dataset::create(root, group + "/embedding", h5::float32(), {layers, hsize_t(rows.size()), 2}).close();
-  h5::Dataset::create(root, group + "/kl_divergence", h5::float64(), {layers}).close();
+  const schema::TsnePaths at = schema::tsne(name);
+  h5::remove(root, at.group);
+  h5::Group::require(root, at.group);
+  h5::write_vector(root, at.rows(), h5::int64(), rows);
+  h5::Dataset::create(root, at.embedding(), h5::float32(), {layers, hsize_t(rows.size()), 2}).close();
+  h5::Dataset::create(root, at.kl_divergence(), h5::float64(), {layers}).close();
 }
 
 Cloud open_cloud(hid_t root, const std::string& name) {
   Cloud c;
   c.name = name;
-  c.projection = h5::Dataset::open(root, "/reduce/pca/" + name + "/projection");
+  c.projection = h5::Dataset::open(root, schema::pca(name).projection());
   const auto dims = c.projection.dims();
   c.layers = std::int64_t(dims[0]);
   c.k = std::int64_t(dims[2]);
-  const std::string group = "/reduce/tsne/" + name;
-  c.rows = h5::read_all<std::int64_t>(h5::Dataset::open(root, group + "/rows"));
-  c.embedding = h5::Dataset::open(root, group + "/embedding");
-  c.kl = h5::Dataset::open(root, group + "/kl_divergence");
+  const schema::TsnePaths at = schema::tsne(name);
+  c.rows = h5::read_all<std::int64_t>(h5::Dataset::open(root, at.rows()));
+  c.embedding = h5::Dataset::open(root, at.embedding());
+  c.kl = h5::Dataset::open(root, at.kl_divergence());
   return c;
 }
 
@@ -145,8 +146,8 @@ TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const Tsn
                             ReduceProgress* progress) {
   const hid_t root = files.target.id();
   std::vector<std::string> names;
-  for (const std::string name : {"tokens", "sentences", "types"}) {
-    if (h5::exists(root, "/reduce/pca/" + name + "/projection")) names.push_back(name);
+  for (const std::string name : schema::clouds) {
+    if (h5::exists(root, schema::pca(name).projection())) names.push_back(name);
   }
   if (names.empty()) {
     mpi::agree(comm, [&] { throw InputError(files.extraction.string() + ": nothing to run t-SNE on (no PCA projections)"); });
@@ -179,7 +180,9 @@ TsneJobSummary run_tsne_job(ReduceFiles& files, const mpi::Comm& comm, const Tsn
   }
   for (Cloud& c : clouds) {
     const auto points = static_cast<std::int64_t>(c.rows.size());
-    (c.name == "tokens" ? summary.token_points : c.name == "sentences" ? summary.sentence_points : summary.type_points) = points;
+    (c.name == schema::cloud::tokens      ? summary.token_points
+     : c.name == schema::cloud::sentences ? summary.sentence_points
+                                          : summary.type_points) = points;
     c.projection.close();
     c.embedding.close();
     c.kl.close();

@@ -10,6 +10,7 @@ rm -rf "$work"; mkdir -p "$work"
   --window-sentences 3 --out "$work/reps.h5"
 "$polyrep" inspect --check "$work/reps.h5" | tee "$work/inspect.txt"
 grep -q "complete: yes" "$work/inspect.txt"
+grep -qx "schema_version: 1" "$work/inspect.txt"
 if ! /usr/bin/python3 -c "import h5py" 2>/dev/null; then
   echo "h5py not installed: skipped the h5py half"; exit 0
 fi
@@ -17,6 +18,7 @@ fi
 import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 assert f.attrs["complete"] == 1
+assert f.attrs["schema_version"] == 1
 assert isinstance(f["sentences/text"].asstr()[0], str)
 assert isinstance(f.attrs["model_type"], str), type(f.attrs["model_type"])
 assert f["languages"].asstr()[:].tolist() == ["eng_Latn", "spa_Latn", "zho_Hans"]

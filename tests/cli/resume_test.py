@@ -76,6 +76,9 @@ def read_all(path):
     with h5py.File(path, "r") as f:
         if f.attrs.get("complete") != 1:
             fail(f"{path} is not complete")
+        # Written at creation (schema/version.hpp): a resumed file has it from the restored metadata.
+        if f.attrs.get("schema_version") != 1:
+            fail(f"{path}: schema_version {f.attrs.get('schema_version')}, expected 1")
         f.visititems(visit)
     return out
 

@@ -2,7 +2,8 @@
 /// Whether a path holds an extraction that the readers (reduce, plot, inspect) can use, with one
 /// message naming the file for each way it cannot: missing, a directory, not HDF5 at all (a text
 /// file), an HDF5 file polyrep did not write, a reduce results file given in its place, or an
-/// extraction whose run never finished (no `complete = 1`: finalize sets it last).
+/// extraction whose run never finished (no `complete = 1`: finalize sets it last) — and, apart from
+/// these, a file written by a newer polyrep (schema/version.hpp).
 #include <hdf5.h>
 
 #include <filesystem>
@@ -23,7 +24,8 @@ void require_hdf5_file(const std::filesystem::path& path);
 /// What an open file is, from its root attributes and top-level groups only.
 FileKind classify_file(hid_t root);
 
-/// InputError naming `path` unless the open file is a complete extraction.
+/// InputError naming `path` unless the open file is a complete extraction whose schema this
+/// polyrep reads (schema/version.hpp: a newer schema is its own message, checked first).
 void require_complete_extraction(hid_t root, const std::filesystem::path& path);
 
 }  // namespace polyrep::extract

@@ -3,8 +3,8 @@
 /// at its final size (contiguous, allocated at creation, never filled) and closed; every rank then
 /// opens it and each round writes its window's rows — or an empty selection — in one collective
 /// call per dataset, so that after creation only raw data changes (extract/checkpoint.hpp). Only fixed-size numeric data is written
-/// here; strings (which parallel HDF5 cannot write) and the run's attributes are added afterwards
-/// by rank 0 alone (finalize.hpp). Schema: see README.md "File layout".
+/// here (and the root attribute schema_version); strings (which parallel HDF5 cannot write) and the
+/// run's attributes are added afterwards by rank 0 alone (finalize.hpp). Schema: schema/extraction.hpp.
 #include <cstdint>
 #include <filesystem>
 #include <memory>

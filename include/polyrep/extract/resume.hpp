@@ -21,6 +21,11 @@ enum class OutputState {
 };
 OutputState output_state(const std::filesystem::path& out);
 
+/// `--resume` on rank 0, before any work: true when `out` is a finished file and no unfinished run
+/// lies beside it (nothing to do). InputError naming `out` when a newer polyrep wrote it
+/// (schema/version.hpp): this one cannot tell whether it is finished, nor resume it.
+bool resume_finds_complete(const std::filesystem::path& out);
+
 /// The checks before any work, on rank 0: UsageError when a resumable partial file is found
 /// without --resume ("rerun with --resume"), unless --overwrite discards it (a warning); removes
 /// an unusable partial file; `--resume` with nothing to resume is a notice, and the run starts

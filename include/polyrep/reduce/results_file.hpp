@@ -11,6 +11,7 @@
 #include <string>
 
 #include "polyrep/h5/file.hpp"
+#include "polyrep/schema/results.hpp"
 
 namespace polyrep::mpi {
 class Comm;
@@ -22,7 +23,7 @@ namespace polyrep::reduce {
 std::filesystem::path results_path(const std::filesystem::path& extraction);
 
 /// The external link's name in the extraction file and the group it points at in the results.
-inline constexpr const char* kResultsGroup = "/reduce";
+inline constexpr const char* kResultsGroup = schema::results_group;
 
 struct ReduceFiles {
   std::filesystem::path extraction, results, partial;
@@ -55,7 +56,8 @@ std::string source_stamp(const ReduceFiles& files, const mpi::Comm& comm);
 void commit_reduce_files(ReduceFiles& files, const mpi::Comm& comm, const std::string& fingerprint = "");
 
 /// For readers (plot, inspect): the results file of `extraction` opened read-only and checked to
-/// belong to it; InputError naming the file when it is missing or stale.
+/// belong to it; InputError naming the file when it is missing, stale, incomplete or of a newer
+/// schema (schema/version.hpp).
 h5::File open_results(const std::filesystem::path& extraction);
 
 }  // namespace polyrep::reduce

@@ -98,6 +98,7 @@ TEST(MpiExtract, EveryRankWritesCollectivelyAndTheFileIsComplete) {
   if (world().is_root()) {
     h5::File f = h5::File::open(options.out, false);
     EXPECT_EQ(h5::get_attr_int(f.id(), "complete"), 1);
+    EXPECT_EQ(h5::get_attr_int(f.id(), "schema_version"), 1);
     const auto dims = dataset_dims(options.out, "/hidden/tokens");
     ASSERT_EQ(dims.size(), 3u);
     EXPECT_EQ(dims[0], 2u);

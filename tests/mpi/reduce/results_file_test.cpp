@@ -9,6 +9,8 @@
 #include "extract_fixture.hpp"
 #include "polyrep/core/error.hpp"
 #include "polyrep/extract/extractor.hpp"
+#include "polyrep/h5/attribute.hpp"
+#include "polyrep/h5/file.hpp"
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/reduce/pca_job.hpp"
 #include "polyrep/reduce/results_file.hpp"
@@ -32,6 +34,10 @@ TEST(ResultsFile, InterruptedReduceLeavesEverythingIntactAndStaleResultsAreRefus
   test::reduce_session(options.out, world, [&](reduce::ReduceFiles& f) { return reduce::run_pca_job(f, world, {4, 64}); });
   ASSERT_TRUE(fs::exists(dir / "reps.reduce.h5"));
   EXPECT_EQ(test::dataset_dims(options.out, "/reduce/pca/tokens/projection")[2], 4u);  // through the link
+  if (world.is_root()) {
+    h5::File r = h5::File::open(dir / "reps.reduce.h5", false);
+    EXPECT_EQ(h5::get_attr_int(r.id(), "schema_version"), 1);
+  }
   world.barrier();
   const std::string extraction = file_bytes(options.out), results = file_bytes(dir / "reps.reduce.h5");
   world.barrier();

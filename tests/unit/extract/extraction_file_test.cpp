@@ -96,5 +96,28 @@ TEST(ExtractionFile, KindsFromAttributesAndGroups) {
   EXPECT_EQ(text_flag.first, FileKind::foreign);
 }
 
+// A newer polyrep's file is "upgrade", whatever it looks like to this one: complete, without the
+// groups it knows, or without `complete`.
+TEST(ExtractionFile, NewerSchemaIsRefusedBeforeAnyOtherCheck) {
+  TempDir dir;
+  const std::string newer = "f.h5: written by a newer polyrep (schema 7; this one reads up to 1): upgrade polyrep";
+  auto complete = made(dir, [](hid_t root) {
+    h5::create_group(root, "/hidden");
+    h5::set_attr(root, "complete", std::int64_t{1});
+    h5::set_attr(root, "schema_version", std::int64_t{7});
+  });
+  EXPECT_EQ(complete.first, FileKind::complete);
+  EXPECT_NE(complete.second.find(newer), std::string::npos) << complete.second;
+  auto bare = made(dir, [](hid_t root) { h5::set_attr(root, "schema_version", std::int64_t{7}); });
+  EXPECT_EQ(bare.first, FileKind::incomplete);  // the attribute alone marks a file as polyrep's
+  EXPECT_NE(bare.second.find(newer), std::string::npos) << bare.second;
+  auto current = made(dir, [](hid_t root) {
+    h5::create_group(root, "/hidden");
+    h5::set_attr(root, "complete", std::int64_t{1});
+    h5::set_attr(root, "schema_version", std::int64_t{1});
+  });
+  EXPECT_EQ(current.second, "");
+}
+
 }  // namespace
 }  // namespace polyrep::extract

@@ -1,0 +1,46 @@
+#pragma once
+/// The extraction file's hierarchy (README "File layout"): every group and dataset path that
+/// `polyrep extract` writes and reduce, plot and inspect read, named here once, so a call site
+/// reads `h5::Dataset::open(root, schema::tokens::id)` and the layout can be seen (and versioned,
+/// schema/version.hpp) in one file. Paths are absolute. Rows: n_sent sentences in canonical order
+/// (languages as given, then sampled line indices), n_tok tokens; hidden states are
+/// [stored layer, row, hidden].
+#include <string>
+#include <string_view>
+
+namespace polyrep::schema {
+
+/// (n_lang,) str: language codes in the order given; /sentences/lang indexes it.
+inline constexpr const char* languages = "/languages";
+
+/// Per-sentence tables, (n_sent,) unless noted.
+namespace sentences {
+inline constexpr const char* group = "/sentences";
+inline constexpr const char* text = "/sentences/text";                  // str, as read
+inline constexpr const char* lang = "/sentences/lang";                  // int32, into /languages
+inline constexpr const char* source_index = "/sentences/source_index";  // int64, line of the source file
+inline constexpr const char* token_offset = "/sentences/token_offset";  // int64, (n_sent + 1,)
+inline constexpr const char* truncated = "/sentences/truncated";        // uint8
+}  // namespace sentences
+
+/// Per-token tables, (n_tok,).
+namespace tokens {
+inline constexpr const char* group = "/tokens";
+inline constexpr const char* id = "/tokens/id";              // int32
+inline constexpr const char* text = "/tokens/text";          // str, the tokenizer's piece
+inline constexpr const char* sentence = "/tokens/sentence";  // int32
+inline constexpr const char* position = "/tokens/position";  // int32, inside the sentence
+inline constexpr const char* special = "/tokens/special";    // uint8
+}  // namespace tokens
+
+/// Hidden states of the stored layers.
+namespace hidden {
+inline constexpr const char* group = "/hidden";
+inline constexpr const char* layers = "/hidden/layers";        // (n_kept,) int32, 0 = embeddings
+inline constexpr const char* tokens = "/hidden/tokens";        // (n_kept, n_tok, H)
+inline constexpr const char* sentences = "/hidden/sentences";  // group of pooled sentence states
+/// "/hidden/sentences/<pooling>" (n_kept, n_sent, H), pooling "mean", "cls", "last" or "max".
+std::string pooled(std::string_view pooling);
+}  // namespace hidden
+
+}  // namespace polyrep::schema
