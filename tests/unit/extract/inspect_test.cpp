@@ -9,6 +9,7 @@
 #include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/file.hpp"
 #include "polyrep/h5/group.hpp"
+#include "small_h5.hpp"
 #include "temp_dir.hpp"
 
 namespace polyrep::extract {
@@ -17,14 +18,12 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
+// A complete polyrep-looking file with whatever `fill` adds.
 fs::path made(const TempDir& dir, const std::function<void(hid_t)>& fill) {
-  const fs::path path = dir / "f.h5";
-  h5::File f = h5::File::create(path, true);
-  h5::create_group(f.id(), "/hidden");
-  h5::set_attr(f.id(), "complete", std::int64_t{1});
-  fill(f.id());
-  f.close();
-  return path;
+  return test::small_polyrep_file(dir, [&](hid_t root) {
+    h5::set_attr(root, "complete", std::int64_t{1});
+    fill(root);
+  });
 }
 
 TEST(Inspect, PrintsTheSchemaVersion) {

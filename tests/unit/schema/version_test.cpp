@@ -10,6 +10,7 @@
 #include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/file.hpp"
 #include "polyrep/h5/group.hpp"
+#include "small_h5.hpp"
 #include "temp_dir.hpp"
 
 namespace polyrep::schema {
@@ -18,15 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
-// A file with /hidden (polyrep-looking) and whatever `fill` adds; returns its path.
-fs::path made(const TempDir& dir, const std::function<void(hid_t)>& fill) {
-  const fs::path path = dir / "f.h5";
-  h5::File f = h5::File::create(path, true);
-  h5::create_group(f.id(), "/hidden");
-  fill(f.id());
-  f.close();
-  return path;
-}
+// A file with /hidden (polyrep-looking) and whatever `fill` adds.
+fs::path made(const TempDir& dir, const std::function<void(hid_t)>& fill) { return test::small_polyrep_file(dir, fill); }
 
 std::string error_of(const fs::path& path) {
   h5::File f = h5::File::open(path, false);
