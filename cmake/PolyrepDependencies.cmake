@@ -29,8 +29,10 @@ find_package(nlohmann_json 3.9 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SENTENCEPIECE REQUIRED IMPORTED_TARGET sentencepiece)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
-# Static figures (SVG, PNG, PDF) of polyrep plot.
-pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
+# Static figures (SVG, PNG, PDF) of polyrep plot and the scaling charts.
+if(POLYREP_WITH_PLOT)
+  pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
+endif()
 
 # libsentencepiece is used only by the torch-free test tool tests/tools/spm_reference: Debian's
 # build exports its bundled protobuf 3.14 runtime, which clashes with the libprotobuf 3.21 that

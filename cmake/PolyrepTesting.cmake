@@ -1,6 +1,22 @@
 # Test executables are made per (kind, module) from the files found under tests/<kind>/<module>/,
 # so adding a test file needs no CMake edit. MPI tests run as mpi.<module>.np{1,2,3}.
-find_package(GTest REQUIRED)
+# POLYREP_GTEST_SOURCE_DIR: GoogleTest built from its sources with this compiler (Debian's
+# googletest package, /usr/src/googletest), for a machine without an installed GTest whose
+# compiler may not link Debian's prebuilt static libraries (tools/gpu/device_check.sh).
+set(POLYREP_GTEST_SOURCE_DIR "" CACHE PATH "Build GoogleTest from this source tree instead of find_package(GTest)")
+if(POLYREP_GTEST_SOURCE_DIR)
+  set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
+  set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
+  add_subdirectory("${POLYREP_GTEST_SOURCE_DIR}" "${PROJECT_BINARY_DIR}/googletest" EXCLUDE_FROM_ALL)
+  foreach(_t gtest gtest_main)
+    if(NOT TARGET GTest::${_t})
+      add_library(GTest::${_t} ALIAS ${_t})
+    endif()
+  endforeach()
+  include(GoogleTest)
+else()
+  find_package(GTest REQUIRED)
+endif()
 
 set(POLYREP_MPIEXEC_FLAGS --oversubscribe)
 execute_process(COMMAND id -u OUTPUT_VARIABLE _polyrep_uid OUTPUT_STRIP_TRAILING_WHITESPACE)

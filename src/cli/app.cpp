@@ -76,9 +76,16 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("polyrep ") + kVersion);
   app.require_subcommand(1);
   app.set_config("--config", "", "Read flags from a TOML/INI config file");
-  std::vector<Command> commands{add_extract(app, join_command_line(argc, argv)), add_reduce(app),
-                                add_plot(app), add_inspect(app), add_tokenize(app),
-                                add_scaling_report(app)};
+  // A build without cairo (-DPOLYREP_WITH_PLOT=OFF) has neither plot nor scaling.
+  std::vector<Command> commands{add_extract(app, join_command_line(argc, argv)), add_reduce(app)};
+#if POLYREP_WITH_PLOT
+  commands.push_back(add_plot(app));
+#endif
+  commands.push_back(add_inspect(app));
+  commands.push_back(add_tokenize(app));
+#if POLYREP_WITH_PLOT
+  commands.push_back(add_scaling_report(app));
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -100,6 +100,10 @@ void add_run_flags(CLI::App* app, ExtractFlags& f) {
       ->capture_default_str();
   app->add_option("--device", o.device, "Where the forward runs: auto, cpu or cuda")
       ->transform(CLI::CheckedTransformer(model::device_request_names()))->default_str(model::to_string(o.device));
+  app->add_option("--precision", o.precision,
+                  "Arithmetic of the forward: float32, float16 or bfloat16 (LayerNorm and softmax "
+                  "accumulate in float32; independent of the stored --dtype)")
+      ->transform(CLI::CheckedTransformer(model::precision_names()))->default_str(model::to_string(o.precision));
   app->add_option("--threads", o.threads,
                   "Intra-op threads per rank (0 = the cores this rank may run on, shared fairly with "
                   "the node's other ranks)")->capture_default_str();

@@ -21,7 +21,7 @@ const std::pair<const char*, const char*> kInputs[] = {
     {schema::attr::split, "--split"},       {schema::attr::seed, "--seed"},
     {schema::attr::sample_size, "--sample"}, {schema::attr::layers, "--layers"},
     {schema::attr::pooling, "--pooling"},   {schema::attr::dtype, "--dtype"},
-    {schema::attr::max_tokens, "--max-tokens"}};
+    {schema::attr::max_tokens, "--max-tokens"}, {schema::attr::precision, "--precision"}};
 
 std::string join(const std::vector<std::int64_t>& v) {
   std::string out;

@@ -118,6 +118,7 @@ std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup
           {attr::sample_size, options.sample ? *options.sample : std::int64_t{-1}},
           {attr::max_tokens, static_cast<std::int64_t>(setup.max_tokens)},
           {attr::device, model::to_string(setup.encoder->device())},
+          {attr::precision, model::to_string(options.precision)},
           {attr::ranks, std::int64_t{comm.size()}},
           // Float sums depend on the thread count (BLAS splits its work by it): files are
           // byte-identical across rank counts at equal threads per rank, within 1e-5 otherwise.
@@ -132,6 +133,7 @@ void write_metrics(const ExtractOptions& options, const Setup& setup, const Extr
   metrics::RunInfo run;
   run.command = "extract";
   run.device = model::to_string(setup.encoder->device());
+  run.precision = model::to_string(options.precision);
   run.threads_per_rank = setup.threads;
   run.languages = static_cast<std::int64_t>(setup.corpus->languages().size());
   run.sentences = summary.sentences;
@@ -140,7 +142,7 @@ void write_metrics(const ExtractOptions& options, const Setup& setup, const Extr
   run.phases = clock.phases();
   metrics::RankMetrics rank;
   rank.seconds = clock.seconds();
-  rank.busy_seconds = clock.seconds(phase::tokenize) + clock.seconds(phase::forward);
+  rank.busy_seconds = clock.seconds(phase::tokenize) + clock.seconds(phase::forward) + clock.seconds(phase::copy);
   rank.finish_seconds = mine.finish_seconds;
   rank.threads = setup.threads;
   rank.cores = setup.placement.cores;

@@ -70,10 +70,7 @@ std::shared_ptr<WindowJob> compute_window(const Window& window, const Plan& plan
   auto job = std::make_shared<WindowJob>();
   std::vector<std::vector<std::int32_t>> ids;
   job->rows = tokenize_window(window, plan, source, setup, ids);
-  {
-    POLYREP_PROFILE(phase::forward);
-    job->states = runner.run(window, ids);
-  }
+  job->states = runner.run(window, ids);  // charges "forward" and "copy" itself
   job->rows.states = &job->states;
   job->window = &window;
   return job;
@@ -184,7 +181,7 @@ OutputLayout output_layout(const Setup& setup, const Plan& plan) {
 }
 
 const std::vector<std::string>& extract_phases() {
-  static const std::vector<std::string> names{"load", "tokenize", "forward", "wait", "write", "finalize"};
+  static const std::vector<std::string> names{"load", "tokenize", "forward", "copy", "wait", "write", "finalize"};
   return names;
 }
 
@@ -236,7 +233,7 @@ RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::
   ParallelOutput out = open_output(setup, work, comm);
   RoundStats stats;
   stats.rounds = comm.allreduce_max(static_cast<std::int64_t>(mine.size()));
-  const WindowRunner runner(*setup.encoder, {setup.layers, setup.poolings, setup.float16});
+  const WindowRunner runner(*setup.encoder, {setup.layers, setup.poolings, setup.float16, setup.cuda_ordinal});
   SentenceSource source(*setup.corpus, setup.sample, slice.first_sentence);
   Progress progress("extract", setup.total_sentences(), work.plan.total_tokens(), setup.progress_seconds,
                     comm.is_root());

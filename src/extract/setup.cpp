@@ -13,6 +13,7 @@
 #include "polyrep/extract/finalize.hpp"
 #include "polyrep/extract/resume.hpp"
 #include "polyrep/metrics/run_metrics.hpp"
+#include "polyrep/model/cuda_devices.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
 #include "polyrep/mpi/environment.hpp"
@@ -64,6 +65,8 @@ void load_model(const ExtractOptions& options, Setup& setup) {
   try {
     model::EncoderOptions encoder_options;
     encoder_options.device = options.device;
+    encoder_options.cuda_ordinal = setup.cuda_ordinal;
+    encoder_options.precision = options.precision;
     encoder_options.threads = setup.threads;
     setup.encoder = model::load_encoder(options.model_dir, encoder_options);
     setup.tokenizer = tokenizer::load_tokenizer(options.model_dir, {setup.encoder->config().model_type});
@@ -107,6 +110,19 @@ void report_placement(const Setup& setup, const mpi::Comm& comm) {
 
 }  // namespace
 
+namespace {
+
+// The GPU of this rank: its node-local rank modulo the devices it sees (one, when the launcher
+// narrowed CUDA_VISIBLE_DEVICES per rank). Logged once when the ranks of a node must share.
+int choose_gpu(const mpi::Comm& node, const mpi::Comm& comm) {
+  const int devices = model::cuda_device_count();
+  const std::string note = model::sharing_note(node.size(), devices);
+  if (comm.is_root() && !note.empty()) log::warn(note);
+  return model::device_for_local_rank(node.rank(), devices);
+}
+
+}  // namespace
+
 Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
   mpi::on_root(comm, [&] { check_output_path(options.out, options.overwrite, options.resume); });
   Setup setup;
@@ -115,13 +131,16 @@ Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
   setup.float16 = options.dtype == StorageType::float16;
   setup.plan = options.plan;
   setup.progress_seconds = options.progress_seconds;
+  const mpi::Comm node = comm.split_shared();  // collective: before any rank can throw
   mpi::agree(comm, [&] {
     // Flags first: a bad value should not wait for the model to load.
     validate(options.plan);
     if (!(options.checkpoint_seconds >= 0)) throw UsageError("--checkpoint-seconds must not be negative");
     check_language_list(options.corpus.languages);
     parse_poolings(options.pooling);
-    model::resolve_device(options.device);
+    const model::Device device = model::resolve_device(options.device);
+    model::check_precision_supported(options.precision, device);
+    if (device == model::Device::cuda) setup.cuda_ordinal = choose_gpu(node, comm);
     load_model(options, setup);
     setup.corpus = std::make_unique<corpus::Corpus>(corpus::Corpus::open(options.corpus));
     setup.sample = corpus::sample_corpus(*setup.corpus, {options.sample, options.seed});
@@ -140,7 +159,8 @@ Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
     const auto& config = setup.encoder->config();
     log::info("model " + config.model_type + " (" + std::to_string(config.num_layers) + " layers, hidden " +
               std::to_string(config.hidden_size) + ") on " + model::to_string(setup.encoder->device()) +
-              "; " + setup.tokenizer->kind() + " tokenizer");
+              (setup.encoder->device() == model::Device::cuda ? ":" + std::to_string(setup.cuda_ordinal) : "") +
+              " in " + model::to_string(options.precision) + "; " + setup.tokenizer->kind() + " tokenizer");
   }
   return setup;
 }

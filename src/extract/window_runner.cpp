@@ -4,6 +4,8 @@
 #include <c10/core/InferenceMode.h>
 
 #include "polyrep/core/error.hpp"
+#include "polyrep/extract/round_writer.hpp"
+#include "polyrep/metrics/phase_clock.hpp"
 #include "polyrep/model/encoder.hpp"
 
 namespace polyrep::extract {
@@ -68,28 +70,41 @@ at::Tensor PackedPooler::operator()(const at::Tensor& states, Pooling pooling) c
   throw Error("PackedPooler: unknown pooling");
 }
 
-WindowRunner::WindowRunner(const model::Encoder& encoder, WindowRunnerOptions options)
-    : encoder_(encoder), options_(std::move(options)) {}
+WindowRunner::WindowRunner(const model::Encoder& encoder, WindowRunnerOptions options,
+                           std::shared_ptr<HostStaging> staging)
+    : encoder_(encoder), options_(std::move(options)), staging_(std::move(staging)) {
+  if (!staging_) staging_ = make_host_staging(encoder_.device(), options_.cuda_ordinal);
+}
 
 WindowOutput WindowRunner::run(const Window& window, const std::vector<std::vector<std::int32_t>>& ids) const {
   const model::PackedInput input = pack_window(window, ids);
   c10::InferenceMode guard;
-  const std::vector<at::Tensor> states = encoder_.forward_packed(input);
-  const PackedPooler pool(input.offsets, states.front().device());
   const auto n_layers = static_cast<std::int64_t>(options_.layers.size());
-  const auto host = at::TensorOptions().dtype(options_.float16 ? at::kHalf : at::kFloat);
-  WindowOutput out;
-  out.tokens = at::empty({n_layers, input.tokens(), encoder_.config().hidden_size}, host);
-  for (std::size_t p = 0; p < options_.poolings.size(); ++p) {
-    out.pooled.push_back(at::empty({n_layers, input.sentences(), encoder_.config().hidden_size}, host));
-  }
-  for (std::int64_t l = 0; l < n_layers; ++l) {
-    const at::Tensor& state = states.at(static_cast<std::size_t>(options_.layers[static_cast<std::size_t>(l)]));
-    out.tokens.select(0, l).copy_(state);  // to the host, converted to the stored type
-    for (std::size_t p = 0; p < options_.poolings.size(); ++p) {
-      out.pooled[p].select(0, l).copy_(pool(state, options_.poolings[p]));
+  std::vector<at::Tensor> kept;                   // [tokens, hidden] per kept layer, on the device
+  std::vector<std::vector<at::Tensor>> pooled(options_.poolings.size());  // [pooling][layer]
+  {
+    POLYREP_PROFILE(phase::forward);
+    const std::vector<at::Tensor> states = encoder_.forward_packed(input);
+    const PackedPooler pool(input.offsets, states.front().device());
+    for (std::int64_t l = 0; l < n_layers; ++l) {
+      kept.push_back(states.at(static_cast<std::size_t>(options_.layers[static_cast<std::size_t>(l)])));
+      for (std::size_t p = 0; p < options_.poolings.size(); ++p) pooled[p].push_back(pool(kept.back(), options_.poolings[p]));
     }
+    staging_->wait();  // a GPU's asynchronous arithmetic is charged here, not to the copies
   }
+  POLYREP_PROFILE(phase::copy);
+  const at::ScalarType stored = options_.float16 ? at::kHalf : at::kFloat;
+  const std::int64_t hidden = encoder_.config().hidden_size;
+  WindowOutput out;
+  out.tokens = staging_->allocate({n_layers, input.tokens(), hidden}, stored);
+  for (std::size_t p = 0; p < options_.poolings.size(); ++p)
+    out.pooled.push_back(staging_->allocate({n_layers, input.sentences(), hidden}, stored));
+  for (std::int64_t l = 0; l < n_layers; ++l) {
+    staging_->copy(out.tokens.select(0, l), kept[static_cast<std::size_t>(l)]);  // converted to the stored type
+    for (std::size_t p = 0; p < options_.poolings.size(); ++p)
+      staging_->copy(out.pooled[p].select(0, l), pooled[p][static_cast<std::size_t>(l)]);
+  }
+  staging_->wait();  // the writer reads these arrays next
   return out;
 }
 

@@ -92,6 +92,7 @@ std::string run_metrics_json(const RunInfo& run, const std::vector<std::string>&
               {"threads_per_rank", run.threads_per_rank},
               {"hosts", hosts.size()},
               {"device", run.device},
+              {"precision", run.precision},
               {"languages", run.languages},
               {"sentences", run.sentences},
               {"tokens", run.tokens},

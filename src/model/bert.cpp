@@ -33,30 +33,31 @@ struct BertLayer {
         output(s, scope + ".output.dense", c.hidden_size, c.intermediate_size),
         output_norm(s, scope + ".output.LayerNorm", c.hidden_size, c.layer_norm_eps) {}
 
-  void to(const at::Device& d) {
-    for (Linear* l : {&qkv, &attention_output, &intermediate, &output}) l->to(d);
-    attention_norm.to(d);
-    output_norm.to(d);
+  void to(const Target& t) {
+    for (Linear* l : {&qkv, &attention_output, &intermediate, &output}) l->to(t);
+    attention_norm.to(t.device);
+    output_norm.to(t.device);
   }
 };
 
 class BertEncoder final : public Encoder {
  public:
-  BertEncoder(const ModelConfig& c, const WeightStore& s, const at::Device& device)
-      : config_(c), device_(device), activation_(parse_activation(c.activation)),
+  BertEncoder(const ModelConfig& c, const WeightStore& s, const Target& target)
+      : config_(c), device_(target.device), dtype_(target.dtype), activation_(parse_activation(c.activation)),
         word_(s, "embeddings.word_embeddings", c.vocab_size, c.hidden_size),
         position_(s, "embeddings.position_embeddings", c.max_position_embeddings, c.hidden_size),
         token_type_(s, "embeddings.token_type_embeddings", c.type_vocab_size, c.hidden_size),
         embedding_norm_(s, "embeddings.LayerNorm", c.hidden_size, c.layer_norm_eps) {
     for (int i = 0; i < c.num_layers; ++i)
       layers_.emplace_back(s, "encoder.layer." + std::to_string(i), c);
-    for (Embedding* e : {&word_, &position_, &token_type_}) e->to(device_);
+    for (Embedding* e : {&word_, &position_, &token_type_}) e->to(target);
     embedding_norm_.to(device_);
-    for (auto& layer : layers_) layer.to(device_);
+    for (auto& layer : layers_) layer.to(target);
   }
 
   const ModelConfig& config() const override { return config_; }
   Device device() const override { return device_.is_cuda() ? Device::cuda : Device::cpu; }
+  at::ScalarType compute_type() const override { return dtype_; }
 
   std::vector<at::Tensor> forward_packed(const PackedInput& input) const override {
     check_packed_ids(config_, input);
@@ -97,6 +98,7 @@ class BertEncoder final : public Encoder {
 
   ModelConfig config_;
   at::Device device_;
+  at::ScalarType dtype_;
   Activation activation_;
   Embedding word_, position_, token_type_;
   LayerNorm embedding_norm_;
@@ -126,8 +128,8 @@ std::vector<SizeProbe> bert_size_probes(const ModelConfig& c) {
 }
 
 std::unique_ptr<Encoder> make_bert(const ModelConfig& config, const WeightStore& store,
-                                   const at::Device& device) {
-  return std::make_unique<BertEncoder>(config, store, device);
+                                   const Target& target) {
+  return std::make_unique<BertEncoder>(config, store, target);
 }
 
 }  // namespace polyrep::model::arch

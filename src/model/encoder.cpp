@@ -14,6 +14,7 @@
 #include "polyrep/model/layers.hpp"
 #include "polyrep/model/size_check.hpp"
 #include "polyrep/model/weights.hpp"
+#include "compute_type.hpp"
 
 namespace polyrep::model {
 namespace {
@@ -22,8 +23,7 @@ namespace {
 struct Architecture {
   std::function<std::vector<std::string>(const ModelConfig&)> prefixes;
   std::function<std::vector<SizeProbe>(const ModelConfig&)> size_probes;
-  std::function<std::unique_ptr<Encoder>(const ModelConfig&, const WeightStore&, const at::Device&)>
-      make;
+  std::function<std::unique_ptr<Encoder>(const ModelConfig&, const WeightStore&, const Target&)> make;
 };
 
 const std::map<std::string, Architecture>& registry() {
@@ -74,6 +74,10 @@ std::unique_ptr<Encoder> load_encoder(const std::filesystem::path& model_dir,
                                       const EncoderOptions& options) {
   // The option is checked first: a bad flag should not wait for gigabytes of weights.
   const Device device = resolve_device(options.device);
+  check_precision_supported(options.precision, device);
+  if (device == Device::cuda && (options.cuda_ordinal < 0 || options.cuda_ordinal >= cuda_device_count()))
+    throw UsageError("CUDA device " + std::to_string(options.cuda_ordinal) + " does not exist (" +
+                     std::to_string(cuda_device_count()) + " visible)");
   if (options.threads < 0)
     throw UsageError("--threads " + std::to_string(options.threads) + ": must be >= 0");
   if (options.threads > 0) at::set_num_threads(options.threads);
@@ -90,7 +94,10 @@ std::unique_ptr<Encoder> load_encoder(const std::filesystem::path& model_dir,
     store.set_prefixes(arch.prefixes(config));
     // Before any tensor is allocated: config sizes the weights do not back end here.
     check_sizes((model_dir / "config.json").string(), arch.size_probes(config), store);
-    return arch.make(config, store, at::Device(device == Device::cuda ? at::kCUDA : at::kCPU));
+    const Target target{device == Device::cuda ? at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(options.cuda_ordinal))
+                                               : at::Device(at::kCPU),
+                        scalar_type(options.precision)};
+    return arch.make(config, store, target);
   } catch (...) {
     rethrow_with_context("loading model weights");
   }

@@ -38,9 +38,9 @@ Linear::Linear(const WeightStore& store, const std::string& scope, std::int64_t 
 
 at::Tensor Linear::operator()(const at::Tensor& x) const { return at::linear(x, weight, bias); }
 
-void Linear::to(const at::Device& device) {
-  weight = weight.to(device);
-  bias = bias.to(device);
+void Linear::to(const Target& target) {
+  weight = weight.to(target.device, target.dtype);
+  bias = bias.to(target.device, target.dtype);
 }
 
 LayerNorm::LayerNorm(const WeightStore& store, const std::string& scope, std::int64_t dim,
@@ -49,7 +49,10 @@ LayerNorm::LayerNorm(const WeightStore& store, const std::string& scope, std::in
       eps(eps_) {}
 
 at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
-  return at::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+  if (x.scalar_type() == weight.scalar_type()) return at::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+  // Mean and variance of 16-bit values summed in 16 bits drift by more than the eps they guard;
+  // HF's CUDA kernel accumulates in float32 too.
+  return at::layer_norm(x.to(weight.scalar_type()), {weight.size(0)}, weight, bias, eps).to(x.scalar_type());
 }
 
 void LayerNorm::to(const at::Device& device) {
@@ -63,7 +66,12 @@ Embedding::Embedding(const WeightStore& store, const std::string& scope, std::in
 
 at::Tensor Embedding::operator()(const at::Tensor& ids) const { return at::embedding(weight, ids); }
 
-void Embedding::to(const at::Device& device) { weight = weight.to(device); }
+void Embedding::to(const Target& target) { weight = weight.to(target.device, target.dtype); }
+
+at::Tensor softmax_float32(const at::Tensor& scores, at::ScalarType type) {
+  if (scores.scalar_type() == at::kFloat) return at::softmax(scores, -1).to(type);
+  return at::softmax(scores, -1, at::kFloat).to(type);
+}
 
 }  // namespace polyrep::model
 

@@ -109,7 +109,7 @@ void attend_group(const AttentionLayout::Group& g, const at::Tensor& qkv, std::i
   if (g.count == 1) {  // one sentence: its rows are contiguous, nothing to gather or pad
     const at::Tensor slab =
         qkv.narrow(0, g.first_row, g.length).view({1, g.length, 3, heads, head_dim}).permute({2, 0, 3, 1, 4});
-    const at::Tensor probs = at::softmax(scores(slab[0], slab[1], g.mask), -1);
+    const at::Tensor probs = softmax_float32(scores(slab[0], slab[1], g.mask), qkv.scalar_type());
     context.narrow(0, g.first_row, g.length).view({1, g.length, heads, head_dim})
         .copy_(at::matmul(probs, slab[2]).permute({0, 2, 1, 3}));
     return;
@@ -117,7 +117,7 @@ void attend_group(const AttentionLayout::Group& g, const at::Tensor& qkv, std::i
   // [3, count, heads, length, head_dim]: the HF layout of query/key/value per sentence.
   const at::Tensor slab =
       qkv.index_select(0, g.gather).view({g.count, g.length, 3, heads, head_dim}).permute({2, 0, 3, 1, 4});
-  const at::Tensor probs = at::softmax(scores(slab[0], slab[1], g.mask), -1);
+  const at::Tensor probs = softmax_float32(scores(slab[0], slab[1], g.mask), qkv.scalar_type());
   const at::Tensor grouped = at::matmul(probs, slab[2]).permute({0, 2, 1, 3}).reshape({g.count * g.length, hidden});
   context.index_copy_(0, g.rows, grouped.index_select(0, g.real));
 }

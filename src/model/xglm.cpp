@@ -41,17 +41,17 @@ struct XglmLayer {
         fc1(s, scope + ".fc1", c.intermediate_size, c.hidden_size),
         fc2(s, scope + ".fc2", c.hidden_size, c.intermediate_size) {}
 
-  void to(const at::Device& d) {
-    for (Linear* l : {&qkv, &out_proj, &fc1, &fc2}) l->to(d);
-    attention_norm.to(d);
-    final_norm.to(d);
+  void to(const Target& t) {
+    for (Linear* l : {&qkv, &out_proj, &fc1, &fc2}) l->to(t);
+    attention_norm.to(t.device);
+    final_norm.to(t.device);
   }
 };
 
 class XglmEncoder final : public Encoder {
  public:
-  XglmEncoder(const ModelConfig& c, const WeightStore& s, const at::Device& device)
-      : config_(c), device_(device), activation_(parse_activation(c.activation)),
+  XglmEncoder(const ModelConfig& c, const WeightStore& s, const Target& target)
+      : config_(c), device_(target.device), dtype_(target.dtype), activation_(parse_activation(c.activation)),
         embed_scale_(c.scale_embedding ? std::sqrt(double(c.hidden_size)) : 1.0),
         embed_tokens_(s, "embed_tokens", c.vocab_size, c.hidden_size),
         final_norm_(s, "layer_norm", c.hidden_size, c.layer_norm_eps),
@@ -60,14 +60,15 @@ class XglmEncoder final : public Encoder {
                                     c.hidden_size, c.pad_token_id)) {
     for (int i = 0; i < c.num_layers; ++i)
       layers_.emplace_back(s, "layers." + std::to_string(i), c);
-    embed_tokens_.to(device_);
+    embed_tokens_.to(target);
     final_norm_.to(device_);
-    positions_ = positions_.to(device_);
-    for (auto& layer : layers_) layer.to(device_);
+    positions_ = positions_.to(device_, dtype_);
+    for (auto& layer : layers_) layer.to(target);
   }
 
   const ModelConfig& config() const override { return config_; }
   Device device() const override { return device_.is_cuda() ? Device::cuda : Device::cpu; }
+  at::ScalarType compute_type() const override { return dtype_; }
 
   std::vector<at::Tensor> forward_packed(const PackedInput& input) const override {
     check_packed_ids(config_, input);
@@ -90,7 +91,7 @@ class XglmEncoder final : public Encoder {
     at::Tensor table = positions_;
     if (longest + kPositionOffset > table.size(0))  // HF grows its table the same way
       table = sinusoidal_table(longest + kPositionOffset, config_.hidden_size, config_.pad_token_id)
-                  .to(device_);
+                  .to(device_, dtype_);
     // Positions are 0..n-1 in every sentence (XGLMModel's default position_ids).
     const at::Tensor rows = (positions_in_sentence(input) + kPositionOffset).to(device_);
     return embed_tokens_(input.ids.to(device_)) * embed_scale_ + table.index_select(0, rows);
@@ -116,6 +117,7 @@ class XglmEncoder final : public Encoder {
 
   ModelConfig config_;
   at::Device device_;
+  at::ScalarType dtype_;  // the sinusoidal table is computed in float32, then held in this type
   Activation activation_;
   double embed_scale_;
   Embedding embed_tokens_;
@@ -151,11 +153,11 @@ std::vector<SizeProbe> xglm_size_probes(const ModelConfig& c) {
 }
 
 std::unique_ptr<Encoder> make_xglm(const ModelConfig& config, const WeightStore& store,
-                                   const at::Device& device) {
+                                   const Target& target) {
   if (config.hidden_size < 4)  // the table divides by d_model/2 - 1
     throw InputError("xglm: d_model " + std::to_string(config.hidden_size) +
                      " is too small for the sinusoidal position table");
-  return std::make_unique<XglmEncoder>(config, store, device);
+  return std::make_unique<XglmEncoder>(config, store, target);
 }
 
 }  // namespace polyrep::model::arch

@@ -10,6 +10,7 @@
 #include "polyrep/corpus/corpus.hpp"
 #include "polyrep/extract/plan.hpp"
 #include "polyrep/model/device.hpp"
+#include "polyrep/model/precision.hpp"
 
 namespace polyrep::extract {
 
@@ -40,6 +41,7 @@ struct ExtractOptions {
   std::int64_t max_tokens = 0;          // 0 = the model's limit
   PlanOptions plan;
   model::DeviceRequest device = model::DeviceRequest::automatic;
+  model::Precision precision = model::Precision::float32;  // --precision: the forward's arithmetic
   int threads = 0;                      // intra-op threads per rank; 0 = this rank's share of cores
                                         // (mpi/placement.hpp)
   double progress_seconds = 10.0;       // rank 0 reports at most this often

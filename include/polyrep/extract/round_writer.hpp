@@ -23,7 +23,8 @@ struct Setup;
 /// "wait" is time spent at the barrier before each collective write, waiting for slower ranks,
 /// so that "write" is the I/O itself.
 namespace phase {
-inline constexpr std::size_t load = 0, tokenize = 1, forward = 2, wait = 3, write = 4, finalize = 5;
+// forward: the model and pooling; copy: device-to-host copies and type conversion.
+inline constexpr std::size_t load = 0, tokenize = 1, forward = 2, copy = 3, wait = 4, write = 5, finalize = 6;
 }
 const std::vector<std::string>& extract_phases();
 

@@ -32,6 +32,7 @@ struct Setup {
   int threads = 1;                    // intra-op threads of this rank (resolved: never 0)
   mpi::Placement placement;           // where this rank may run (its CPUs, its share of cores)
   bool float16 = false;               // --dtype float16
+  int cuda_ordinal = 0;               // the GPU of this rank (model/cuda_devices.hpp), when on cuda
   bool overlap = false;               // --overlap resolved for the device and MPI's thread level
   PlanOptions plan;                   // --batch-tokens etc. as given (0 = chosen per job)
   double progress_seconds = 10;

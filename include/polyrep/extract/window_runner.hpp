@@ -8,8 +8,10 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "polyrep/extract/host_staging.hpp"
 #include "polyrep/extract/plan.hpp"
 #include "polyrep/extract/selection.hpp"
 #include "polyrep/model/packed_attention.hpp"
@@ -24,6 +26,7 @@ struct WindowRunnerOptions {
   std::vector<int> layers;          // hidden-state indices to keep (0 = embedding output)
   std::vector<Pooling> poolings;    // sentence vectors to compute
   bool float16 = false;             // store token states and pooled vectors as float16
+  int cuda_ordinal = 0;             // the model's GPU, when it runs on one
 };
 
 struct WindowOutput {
@@ -35,7 +38,8 @@ struct WindowOutput {
 /// sentence window.first_sentence + i; the attention groups are the window's batches.
 model::PackedInput pack_window(const Window& window, const std::vector<std::vector<std::int32_t>>& ids);
 
-/// Pools packed float32 states [N, hidden] into [sentences, hidden] float32, sentence s being rows
+/// Pools packed states [N, hidden] (float32, or the 16-bit forward type) into [sentences, hidden]
+/// float32 (max, first, last: the states' type), sentence s being rows
 /// [offsets[s], offsets[s+1]) (none empty). The mean is accumulated in float64, row after row (as
 /// the HuggingFace reference averages in float64), so it does not depend on the thread count.
 /// The index tensors are made once per window and reused for every layer and pooling.
@@ -51,14 +55,19 @@ class PackedPooler {
 
 class WindowRunner {
  public:
-  WindowRunner(const model::Encoder& encoder, WindowRunnerOptions options);
+  /// staging: how arrays reach the host; null = make_host_staging for the encoder's device.
+  WindowRunner(const model::Encoder& encoder, WindowRunnerOptions options,
+               std::shared_ptr<HostStaging> staging = nullptr);
 
   /// `ids[i]` are the token ids of sentence window.first_sentence + i (specials included).
+  /// Charges the forward and pooling (waited for, as a GPU computes asynchronously) to the
+  /// active clock's "forward" phase and the copies to the host to "copy".
   WindowOutput run(const Window& window, const std::vector<std::vector<std::int32_t>>& ids) const;
 
  private:
   const model::Encoder& encoder_;
   WindowRunnerOptions options_;
+  std::shared_ptr<HostStaging> staging_;
 };
 
 }  // namespace polyrep::extract

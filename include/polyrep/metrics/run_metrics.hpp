@@ -21,6 +21,7 @@ namespace polyrep::metrics {
 struct RunInfo {
   std::string command;                  // "extract" | "reduce"
   std::string device = "cpu";
+  std::string precision = "float32";    // extract's --precision
   int threads_per_rank = 0;
   std::int64_t languages = 0, sentences = 0, tokens = 0;
   double wall_seconds = 0;              // rank 0's clock, whole command

@@ -13,11 +13,14 @@
 #include "polyrep/model/config.hpp"
 #include "polyrep/model/device.hpp"
 #include "polyrep/model/packed_attention.hpp"
+#include "polyrep/model/precision.hpp"
 
 namespace polyrep::model {
 
 struct EncoderOptions {
   DeviceRequest device = DeviceRequest::cpu;  // auto: cuda if built with CUDA and available
+  int cuda_ordinal = 0;                       // which visible GPU (model/cuda_devices.hpp)
+  Precision precision = Precision::float32;   // the forward's arithmetic (model/precision.hpp)
   int threads = 0;                            // intra-op threads; 0 = leave as is
 };
 
@@ -27,8 +30,10 @@ class Encoder {
   virtual const ModelConfig& config() const = 0;
   /// The resolved device (never "auto").
   virtual Device device() const = 0;
+  /// The forward's arithmetic type: float32, or float16/bfloat16 under --precision.
+  virtual at::ScalarType compute_type() const = 0;
   /// The sentences of `input` packed back to back (packed_attention.hpp). Returns num_layers+1
-  /// float32 tensors [N,H] on the model's device, row r = packed token r (HF
+  /// tensors [N,H] of compute_type() on the model's device, row r = packed token r (HF
   /// output_hidden_states convention: index 0 = embedding output). Runs under inference mode.
   /// InputError for a sentence longer than the model allows or an id outside its vocabulary.
   virtual std::vector<at::Tensor> forward_packed(const PackedInput& input) const = 0;

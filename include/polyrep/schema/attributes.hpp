@@ -29,6 +29,7 @@ inline constexpr const char* seed = "seed";
 inline constexpr const char* sample_size = "sample_size";
 inline constexpr const char* max_tokens = "max_tokens";
 inline constexpr const char* device = "device";
+inline constexpr const char* precision = "precision";             // the forward's arithmetic
 inline constexpr const char* ranks = "ranks";
 inline constexpr const char* threads_per_rank = "threads_per_rank";
 inline constexpr const char* command_line = "command_line";

@@ -11,6 +11,7 @@
 #include "polyrep/model/config.hpp"
 #include "polyrep/model/encoder.hpp"
 #include "polyrep/model/size_check.hpp"
+#include "polyrep/model/layers.hpp"
 #include "polyrep/model/weights.hpp"
 
 namespace polyrep::model::arch {
@@ -22,6 +23,6 @@ std::vector<std::string> bert_prefixes(const ModelConfig& config);
 std::vector<SizeProbe> bert_size_probes(const ModelConfig& config);
 
 std::unique_ptr<Encoder> make_bert(const ModelConfig& config, const WeightStore& store,
-                                   const at::Device& device);
+                                   const Target& target);
 
 }  // namespace polyrep::model::arch

@@ -12,6 +12,7 @@
 #include "polyrep/model/config.hpp"
 #include "polyrep/model/encoder.hpp"
 #include "polyrep/model/size_check.hpp"
+#include "polyrep/model/layers.hpp"
 #include "polyrep/model/weights.hpp"
 
 namespace polyrep::model::arch {
@@ -26,6 +27,6 @@ at::Tensor sinusoidal_table(std::int64_t rows, std::int64_t dim, std::int64_t pa
 std::vector<SizeProbe> xglm_size_probes(const ModelConfig& config);
 
 std::unique_ptr<Encoder> make_xglm(const ModelConfig& config, const WeightStore& store,
-                                   const at::Device& device);
+                                   const Target& target);
 
 }  // namespace polyrep::model::arch
