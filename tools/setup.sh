@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what polyrep needs to build and test on Debian bookworm (run as root, or with sudo).
+# Installs what polyrep needs to build and test on Debian 12 (bookworm) or 13 (trixie), where the
+# packages have the same names (run as root, or with sudo).
 # Idempotent: packages already present are skipped, and nothing is printed when all is there.
 set -euo pipefail
 
@@ -11,7 +12,7 @@ packages=(
   libopenblas0-openmp
   libsentencepiece-dev
   libutf8proc-dev
-  libeigen3-dev libnanoflann-dev libcli11-dev nlohmann-json3-dev libgtest-dev
+  libeigen3-dev libnanoflann-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   python3 python3-h5py python3-numpy
   # polyrep plot: static figures (cairo with a font), and the report's test in a real browser
   libcairo2-dev fonts-dejavu-core chromium python3-websocket
@@ -23,9 +24,17 @@ if [ "${1:-}" = "bench" ]; then
   packages+=(python3-sklearn)
 fi
 
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# Debian 13's CUDA build of libtorch (contrib) provides the same headers and CMake files as
+# libtorch-dev and conflicts with it: where it is installed it stands for libtorch, and asking for
+# libtorch-dev would make apt remove it.
+if installed libtorch-cuda-dev; then
+  for i in "${!packages[@]}"; do [ "${packages[$i]}" = libtorch-dev ] && packages[$i]=libtorch-cuda-dev; done
+fi
+
 missing=()
 for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+  if ! installed "$p"; then
     missing+=("$p")
   fi
 done
