@@ -297,6 +297,12 @@ def kill_main(r, trials):
 def enospc_main(r):
     """Runs itself again inside `unshare -m` with a tmpfs too small for the file."""
     if os.environ.get("POLYREP_IN_NAMESPACE") != "1":
+        # A chroot shares its root mount with the host, and unshare cannot make it private there
+        # ("cannot change root filesystem propagation"): skipped (77), as without root.
+        probe = subprocess.run(["unshare", "-m", "--propagation", "private", "true"], capture_output=True)
+        if probe.returncode != 0:
+            print("skipped: no private mount namespace here:", probe.stderr.decode().strip())
+            sys.exit(77)
         env = dict(os.environ, POLYREP_IN_NAMESPACE="1")
         p = subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable, *sys.argv], env=env)
         sys.exit(p.returncode)

@@ -212,11 +212,16 @@ TEST(ParallelH5, ReopenParallelAndReadCollectively) {
   for (hsize_t i = 0; i < 3; ++i) {
     EXPECT_EQ(mine[i], static_cast<std::int64_t>(start + i) * 7 - 3);
   }
-  // Reads may convert, but then HDF5 falls back to independent I/O, and the cause must say so:
-  // this is what makes the "== 0" checks above meaningful.
+  // Reads may convert. HDF5 1.10 and 1.12 then fall back to independent I/O, and the cause must
+  // say so: this is what makes the "== 0" checks above meaningful. 1.14 converts in a buffer of
+  // its own and stays collective (measured with 1.14.5 on Debian 13).
   std::vector<double> converted(3);
   ds.read(converted.data(), h5::native<double>(), {start}, {3}, true);
+#if H5_VERSION_GE(1, 14, 0)
+  EXPECT_EQ(ds.last_no_collective_cause() & H5D_MPIO_DATATYPE_CONVERSION, 0u);
+#else
   EXPECT_NE(ds.last_no_collective_cause() & H5D_MPIO_DATATYPE_CONVERSION, 0u);
+#endif
   EXPECT_EQ(converted[0], static_cast<double>(start) * 7 - 3);
   // With collective metadata reads on, every rank reads attributes together.
   EXPECT_EQ(h5::get_attr_string(f.id(), "written_by"), "all ranks");
