@@ -52,8 +52,15 @@ in_chroot() { chroot "$dir" env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bi
   LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive bash -c "$1"; }
 
 echo "== source snapshot"
-rm -rf "$dir/src/polyrep"; mkdir -p "$dir/src/polyrep"
-(cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$dir/src/polyrep"
+# Files whose content changed since the last snapshot get a new mtime, others keep theirs: an
+# edit older than the build directory's objects (made while the last build ran) still rebuilds.
+new=$dir/src/polyrep.new; rm -rf "$new"; mkdir -p "$new" "$dir/src/polyrep"
+(cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 tar -cf - 2>/dev/null) | tar -xf - -C "$new"
+(cd "$new" && find . -type f) | while read -r f; do
+  cmp -s "$new/$f" "$dir/src/polyrep/$f" || { mkdir -p "$(dirname "$dir/src/polyrep/$f")"; cp "$new/$f" "$dir/src/polyrep/$f"; }
+done
+(cd "$dir/src/polyrep" && find . -type f) | while read -r f; do [ -e "$new/$f" ] || rm -f "$dir/src/polyrep/$f"; done
+rm -rf "$new"
 
 t0=$(date +%s)
 in_chroot "apt-get update -qq"
@@ -94,7 +101,7 @@ if [ "$torch" = cuda ]; then
 fi
 echo "== ctest ${ctest_args[*]}"
 set +e
-in_chroot "cd /src/build-$torch && ctest --output-on-failure -j \$(nproc) ${ctest_args[*]}"
+in_chroot "cd /src/build-$torch && ctest --output-on-failure -j \$(nproc) ${ctest_args[*]+$(printf '%q ' "${ctest_args[@]}")}"
 rc=$?
 set -e
 t3=$(date +%s)

@@ -59,7 +59,7 @@ std::string no_device_reason(bool cuda_build, const char* visible_devices) {
   const auto entries = visible_device_entries(visible_devices);
   if (entries && entries->empty())
     return "CUDA_VISIBLE_DEVICES='" + std::string(visible_devices) + "' hides every GPU";
-  return "no GPU is visible to this libtorch (no device, or no usable driver)";
+  return "no GPU is visible to this libtorch: no device, or no usable driver";
 }
 
 }  // namespace polyrep::model

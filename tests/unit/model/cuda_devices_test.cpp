@@ -51,7 +51,7 @@ TEST(NoDeviceReason, NamesTheCause) {
   EXPECT_EQ(no_device_reason(false, nullptr), "this polyrep was built with a CPU-only libtorch");
   EXPECT_EQ(no_device_reason(true, ""), "CUDA_VISIBLE_DEVICES='' hides every GPU");
   EXPECT_EQ(no_device_reason(true, "-1"), "CUDA_VISIBLE_DEVICES='-1' hides every GPU");
-  EXPECT_EQ(no_device_reason(true, "0"), "no GPU is visible to this libtorch (no device, or no usable driver)");
+  EXPECT_EQ(no_device_reason(true, "0"), "no GPU is visible to this libtorch: no device, or no usable driver");
   EXPECT_EQ(no_device_reason(true, nullptr), no_device_reason(true, "0"));
 }
 
