@@ -97,8 +97,9 @@ kit_env() {
   export LIBRARY_PATH=$work/devlinks HDF5_USE_SHLIB=yes
   export PKG_CONFIG_PATH=$p/lib/x86_64-linux-gnu/pkgconfig:$p/share/pkgconfig PKG_CONFIG=$p/bin/pkgconf
   export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_plm=isolated
-  # PMIx finds its plugins under its configured prefix unless told (and warns without them).
-  export PMIX_PREFIX=$p/lib/x86_64-linux-gnu/pmix2 PMIX_MCA_pcompress_base_silence_warning=1
+  # PMIx looks for its plugins under its configured prefix (/usr/lib/.../pmix2) whatever
+  # OPAL_PREFIX says; without them mpirun fails ("You were supposed to get help about: unavailable").
+  export PMIX_MCA_mca_base_component_path=$p/lib/x86_64-linux-gnu/pmix2/lib/pmix PMIX_MCA_pcompress_base_silence_warning=1
   export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_pml=ob1 OMPI_MCA_osc=^ucx OMPI_MCA_mtl=^ofi,psm,psm2
 }
 # Libraries the machine's loader cannot find: the fallback copies of those only.
