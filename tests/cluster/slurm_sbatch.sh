@@ -280,18 +280,30 @@ preempt() {
     break
   done
   kill -CONT $pids 2>/dev/null || true
-  local deadline=$((SECONDS + 200))
+  local deadline=$((SECONDS + 200)) batch_done_at=""
   while [ "$SECONDS" -lt "$deadline" ]; do
     rec=$(scontrol show job -o "$id" 2>/dev/null || true)
     state=$(grep -o 'JobState=[A-Z_]*' <<<"$rec" || true)
     restarts=$(grep -o 'Restarts=[0-9]*' <<<"$rec" || true)
     [ "$state" = JobState=COMPLETED ] && break
     case $state in JobState=FAILED|JobState=CANCELLED|JobState=TIMEOUT|JobState=NODE_FAIL) break ;; esac
-    # A requeued job is held back for a while before it may start again: release it at once.
-    case $rec in *Reason=BeginTime*) scontrol update JobId="$id" StartTime=now >/dev/null 2>&1 || true ;; esac
+    # A requeued job is held back for a while (BeginTime, about two minutes) before it may start
+    # again. The test releases it sooner, but only 2 s after slurmd logged the end of the first
+    # instance's batch step: on that end slurmd revokes the job's credential, and it compares the
+    # new instance's credential with the revocation in whole seconds, so a relaunch within the
+    # same second is refused ("Job credential revoked", "Job N already killed, do not launch batch
+    # job") and the job ends FAILED (seen in CI, and here once in five runs). Slurm's own hold is
+    # its guard against exactly that.
+    case $rec in *Reason=BeginTime*)
+      if [ -z "$batch_done_at" ] && grep -q "\[$id\.batch\] done with job" "$CL_TMP/slurmd.log"; then batch_done_at=$SECONDS; fi
+      if [ -n "$batch_done_at" ] && [ "$SECONDS" -ge $((batch_done_at + 2)) ]; then
+        scontrol update JobId="$id" StartTime=now >/dev/null 2>&1 || true
+      fi ;;
+    esac
     sleep 0.5
   done
-  [ "$state" = JobState=COMPLETED ] && [ "$restarts" != Restarts=0 ] || { cl_show_log "$log" 80; echo "$rec"; cl_fail "job $id: $state $restarts (wanted COMPLETED after a requeue)"; }
+  [ "$state" = JobState=COMPLETED ] && [ "$restarts" != Restarts=0 ] || { cl_show_log "$log" 80; echo "$rec";
+    cl_show_log "$CL_TMP/slurmctld.log" 30; cl_show_log "$CL_TMP/slurmd.log" 30; cl_fail "job $id: $state $restarts (wanted COMPLETED after a requeue)"; }
   grep -q 'resumable: requeueing job' "$log" || { cl_show_log "$log" 80; cl_fail "polyrep.sbatch did not requeue job $id"; }
   grep -q 'stopped by signal 10 after .*resumable: rerun with --resume' "$log" \
     || { cl_show_log "$log" 80; cl_fail "the ranks of job $id did not stop after their round on the USR1 run.sh sends mpirun"; }
