@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   commands.push_back(add_plot(app));
 #endif
   commands.push_back(add_inspect(app));
+  commands.push_back(add_embeddings(app, join_command_line(argc, argv)));
   commands.push_back(add_tokenize(app));
 #if POLYREP_WITH_PLOT
   commands.push_back(add_scaling_report(app));

@@ -19,6 +19,7 @@ struct Command {
 
 Command add_extract(CLI::App& root, const std::string& command_line);
 Command add_inspect(CLI::App& root);
+Command add_embeddings(CLI::App& root, const std::string& command_line);
 Command add_tokenize(CLI::App& root);
 Command add_reduce(CLI::App& root);
 Command add_plot(CLI::App& root);

@@ -55,6 +55,9 @@ void add_io_flags(CLI::App* app, ExtractFlags& f) {
   auto& o = f.options;
   app->add_option("--model", o.model_dir, "HuggingFace model directory (config.json, model.safetensors, tokenizer files)")
       ->required();
+  app->add_option("--adapter", o.adapters,
+                  "PEFT adapter directory (adapter_config.json + adapter_model.safetensors: LoRA or IA3) "
+                  "merged into the weights as they load; repeatable, merged in order");
   app->add_option("--corpus", o.corpus.path,
                   "Corpus: Flores-200 dir (DIR/<split>/<lang>.<split>), dir of <lang>.txt or <lang>.tsv, or one .tsv table")
       ->required();
@@ -85,6 +88,14 @@ void add_content_flags(CLI::App* app, ExtractFlags& f) {
       ->capture_default_str();
   app->add_option("--max-tokens", o.max_tokens, "Truncate sentences to this many tokens (0 = model limit)")
       ->capture_default_str();
+  app->add_option("--attention", o.attention,
+                  "Attention maps to store per sentence: none, or mean (the probabilities averaged over "
+                  "heads, every transformer layer; /attention in the file)")
+      ->transform(CLI::CheckedTransformer(extract::attention_mode_names()))->default_str(to_string(o.attention));
+  app->add_option("--attention-sentences", o.attention_sentences,
+                  "With --attention: maps only for the first N sampled sentences of each language (0 = all); "
+                  "a map takes T*T values per layer")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
 }
 
 void add_run_flags(CLI::App* app, ExtractFlags& f) {

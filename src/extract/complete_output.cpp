@@ -21,7 +21,16 @@ const std::pair<const char*, const char*> kInputs[] = {
     {schema::attr::split, "--split"},       {schema::attr::seed, "--seed"},
     {schema::attr::sample_size, "--sample"}, {schema::attr::layers, "--layers"},
     {schema::attr::pooling, "--pooling"},   {schema::attr::dtype, "--dtype"},
-    {schema::attr::max_tokens, "--max-tokens"}, {schema::attr::precision, "--precision"}};
+    {schema::attr::max_tokens, "--max-tokens"}, {schema::attr::precision, "--precision"},
+    {schema::attr::attention, "--attention"}, {schema::attr::attention_sentences, "--attention-sentences"},
+    {schema::attr::adapters, "--adapter"}};
+
+// What a run without the flag writes: a file from before the attribute existed matches it.
+bool is_default(const Attribute& a) {
+  if (const auto* s = std::get_if<std::string>(&a.value)) return *s == "none" || *s == "[]";
+  if (const auto* i = std::get_if<std::int64_t>(&a.value)) return *i == 0;
+  return false;
+}
 
 std::string join(const std::vector<std::int64_t>& v) {
   std::string out;
@@ -59,6 +68,7 @@ std::string complete_output_change(const std::filesystem::path& out, const std::
   for (const auto& [name, flag] : kInputs) {
     for (const Attribute& a : attributes) {
       if (a.name != name) continue;
+      if (!h5::has_attr(root, name) && is_default(a)) continue;
       const std::string was = file_value(root, name, a), is = text(a);
       if (was == is) continue;
       const std::string what = std::string(flag) == "--model" ? std::string("--model: ") + name : flag;

@@ -83,6 +83,7 @@ SentenceTable make_sentence_table(const Setup& setup, const Counts& counts, cons
     table.truncated.push_back(static_cast<std::uint8_t>(counts.truncated[static_cast<std::size_t>(g)]));
   }
   table.token_offset = plan.token_offset;
+  if (setup.attention) table.attention = select_attention(table.language, table.token_offset, setup.attention_sentences);
   return table;
 }
 
@@ -105,12 +106,15 @@ std::vector<Attribute> run_attributes(const ExtractOptions& options, const Setup
           {attr::model, options.model_dir.string()},
           {attr::model_type, config.model_type},
           {attr::architecture, config.architecture},
+          {attr::adapters, setup.adapters},
           {attr::num_layers, std::int64_t{config.num_layers}},
           {attr::hidden_size, std::int64_t{config.hidden_size}},
           {attr::tokenizer, setup.tokenizer->kind()},
           {attr::dtype, to_string(options.dtype)},
           {attr::layers, layers},
           {attr::pooling, poolings},
+          {attr::attention, to_string(options.attention)},
+          {attr::attention_sentences, options.attention_sentences},
           {attr::corpus, options.corpus.path.string()},
           {attr::corpus_layout, std::string(corpus::to_string(setup.corpus->layout()))},
           {attr::split, options.corpus.split},
@@ -218,7 +222,8 @@ std::vector<bool> begin_output(const ExtractOptions& options, const Setup& setup
   const auto windows = static_cast<std::int64_t>(work.plan.windows.size());
   std::vector<std::int64_t> done(static_cast<std::size_t>(windows), 0);
   if (!start.resuming) {
-    mpi::agree(comm, [&] { create_output(setup.partial, comm, output_layout(setup, work.plan), comm.is_root() ? &work.table : nullptr); });
+    mpi::agree(comm, [&] { create_output(setup.partial, comm, output_layout(setup, work.plan, work.table.attention),
+                                   comm.is_root() ? &work.table : nullptr); });
   }
   mpi::on_root(comm, [&] {
     const Fingerprint fingerprint = run_fingerprint(options, setup, start.sizes);

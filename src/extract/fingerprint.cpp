@@ -69,6 +69,9 @@ Fingerprint run_fingerprint(const ExtractOptions& options, const Setup& setup, c
   fp.add("--pooling", join(poolings));
   fp.add("--dtype", to_string(options.dtype));
   fp.add("--precision", model::to_string(options.precision));
+  fp.add("--adapter", setup.adapters);
+  fp.add("--attention", to_string(options.attention));
+  fp.add("--attention-sentences", std::to_string(options.attention_sentences));
   fp.add("--max-tokens", std::to_string(setup.max_tokens));
   fp.add("--batch-tokens", std::to_string(sizes.batch_tokens));
   fp.add("--window-sentences", std::to_string(sizes.window_sentences));

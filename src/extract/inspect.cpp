@@ -97,6 +97,10 @@ FileReport inspect_file(const std::filesystem::path& path) {
                            attr::dtype, attr::ranks, attr::created}) {
     out << name << ": " << attr_text(root, name) << "\n";
   }
+  // Only in files that have them (written since they exist).
+  for (const char* name : {attr::attention, attr::attention_sentences, attr::adapters}) {
+    if (h5::has_attr(root, name)) out << name << ": " << attr_text(root, name) << "\n";
+  }
   language_counts(root, out);
   out << "datasets:\n";
   list_datasets(root, "/", out);

@@ -23,6 +23,7 @@ struct ParallelOutput::Impl {
   Dataset token_id, token_sentence, token_position, token_special;
   Dataset hidden_tokens;
   std::vector<Dataset> pooled;
+  Dataset attention_mean;               // open only with --attention
   bool collective = true;
   std::int64_t bytes = 0;
 
@@ -47,6 +48,19 @@ struct ParallelOutput::Impl {
     }
     ds.write(values ? values->data_ptr() : nullptr, hidden_type, offset, count, true);
     note(ds);
+  }
+
+  // [layers, columns] maps at column `start` of /attention/mean.
+  void write_maps(const at::Tensor* values, std::int64_t start) {
+    std::vector<hsize_t> offset{0, 0}, count{0, 0};
+    if (values != nullptr) {
+      if (!values->is_contiguous()) throw Error("output: attention buffer is not contiguous");
+      offset[1] = static_cast<hsize_t>(start);
+      count = {static_cast<hsize_t>(values->size(0)), static_cast<hsize_t>(values->size(1))};
+      bytes += static_cast<std::int64_t>(values->nbytes());
+    }
+    attention_mean.write(values ? values->data_ptr() : nullptr, hidden_type, offset, count, true);
+    note(attention_mean);
   }
 };
 
@@ -78,6 +92,13 @@ std::vector<DatasetSpec> dataset_specs(const OutputLayout& l) {
                                  {tokens::special, &h5::uint8, {n_tok}},
                                  {schema::hidden::tokens, hidden_type, {n_layer, n_tok, hidden}}};
   for (Pooling p : l.poolings) specs.push_back({schema::hidden::pooled(pooling_name(p)), hidden_type, {n_layer, n_sent, hidden}});
+  if (l.attention_layers > 0) {
+    const auto maps = static_cast<hsize_t>(l.attention_maps);
+    specs.push_back({schema::attention::sentence, &h5::int64, {maps}});
+    specs.push_back({schema::attention::offset, &h5::int64, {maps + 1}});
+    specs.push_back({schema::attention::mean, hidden_type,
+                     {static_cast<hsize_t>(l.attention_layers), static_cast<hsize_t>(l.attention_elements)}});
+  }
   return specs;
 }
 
@@ -90,6 +111,7 @@ void create_output(const std::filesystem::path& path, const mpi::Comm& comm, con
   h5::create_group(root, schema::sentences::group);
   h5::create_group(root, schema::tokens::group);
   h5::create_group(root, schema::hidden::sentences);
+  if (layout.attention_layers > 0) h5::create_group(root, schema::attention::group);
   std::vector<Dataset> datasets;
   for (const DatasetSpec& spec : dataset_specs(layout)) datasets.push_back(Dataset::create(root, spec.path, spec.type(), spec.dims));
   std::vector<std::int32_t> layers(layout.layers.begin(), layout.layers.end());
@@ -102,6 +124,11 @@ void create_output(const std::filesystem::path& path, const mpi::Comm& comm, con
   write(datasets[1], table ? &table->source_index : nullptr);
   write(datasets[2], table ? &table->token_offset : nullptr);
   write(datasets[3], table ? &table->truncated : nullptr);
+  if (layout.attention_layers > 0) {  // after the pooled datasets: sentence, offset, mean
+    const std::size_t first = datasets.size() - 3;
+    write(datasets[first], table ? &table->attention.sentence : nullptr);
+    write(datasets[first + 1], table ? &table->attention.offset : nullptr);
+  }
   for (Dataset& ds : datasets) ds.close();
   layer_ds.close();
   // At creation, so that a partial file says which layout it has too (after the datasets, whose
@@ -114,7 +141,9 @@ std::vector<ByteRange> raw_extents(const std::filesystem::path& path) {
   h5::File file = h5::File::open(path, false);
   std::vector<ByteRange> out;
   std::vector<std::string> names{schema::hidden::layers};
-  for (const char* group : {schema::sentences::group, schema::tokens::group, schema::hidden::sentences}) {
+  for (const char* group : {schema::sentences::group, schema::tokens::group, schema::hidden::sentences,
+                             schema::attention::group}) {
+    if (!h5::exists(file.id(), group)) continue;  // /attention only with --attention
     for (const std::string& name : h5::list(file.id(), group)) names.push_back(std::string(group) + "/" + name);
   }
   names.push_back(schema::hidden::tokens);
@@ -141,6 +170,7 @@ ParallelOutput::ParallelOutput(const std::filesystem::path& path, const mpi::Com
   d.token_special = Dataset::open(root, schema::tokens::special);
   d.hidden_tokens = Dataset::open(root, schema::hidden::tokens);
   for (Pooling p : d.layout.poolings) d.pooled.push_back(Dataset::open(root, schema::hidden::pooled(pooling_name(p))));
+  if (d.layout.attention_layers > 0) d.attention_mean = Dataset::open(root, schema::attention::mean);
 }
 
 ParallelOutput::~ParallelOutput() = default;
@@ -160,6 +190,10 @@ void ParallelOutput::write_window(const WindowRows* rows) {
   for (std::size_t p = 0; p < d.pooled.size(); ++p) {
     d.write_3d(d.pooled[p], states ? &states->pooled.at(p) : nullptr, sent);
   }
+  if (d.layout.attention_layers > 0) {
+    const bool maps = states != nullptr && states->attention.defined() && states->attention.size(1) > 0;
+    d.write_maps(maps ? &states->attention : nullptr, rows ? rows->first_map_element : 0);
+  }
 }
 
 void ParallelOutput::close() {
@@ -168,6 +202,7 @@ void ParallelOutput::close() {
     ds->close();
   }
   for (Dataset& ds : d.pooled) ds.close();
+  if (d.layout.attention_layers > 0) d.attention_mean.close();
   d.file.close();
 }
 

@@ -65,11 +65,16 @@ struct WindowJob {  // one round's window, handed to the writer (empty for a ran
 };
 
 // Tokenizes and runs one window; its rows and states stay alive in the job until written.
-std::shared_ptr<WindowJob> compute_window(const Window& window, const Plan& plan, SentenceSource& source,
+std::shared_ptr<WindowJob> compute_window(const Window& window, const PlannedWork& work, SentenceSource& source,
                                           const Setup& setup, const WindowRunner& runner) {
   auto job = std::make_shared<WindowJob>();
   std::vector<std::vector<std::int32_t>> ids;
-  job->rows = tokenize_window(window, plan, source, setup, ids);
+  job->rows = tokenize_window(window, work.plan, source, setup, ids);
+  const AttentionIndex& maps = work.table.attention;
+  if (!maps.offset.empty()) {
+    job->rows.first_map_element =
+        maps.offset[static_cast<std::size_t>(maps.range(window.first_sentence, window.end_sentence).first)];
+  }
   job->states = runner.run(window, ids);  // charges "forward" and "copy" itself
   job->rows.states = &job->states;
   job->window = &window;
@@ -78,7 +83,7 @@ std::shared_ptr<WindowJob> compute_window(const Window& window, const Plan& plan
 
 ParallelOutput open_output(const Setup& setup, const PlannedWork& work, const mpi::Comm& comm) {
   POLYREP_PROFILE(phase::write);
-  const OutputLayout layout = output_layout(setup, work.plan);
+  const OutputLayout layout = output_layout(setup, work.plan, work.table.attention);
   return mpi::agree(comm, [&] { return ParallelOutput(setup.partial, comm, layout); });
 }
 
@@ -169,7 +174,7 @@ void count_window(const WindowJob& job, RankCounts& mine) {
 
 }  // namespace
 
-OutputLayout output_layout(const Setup& setup, const Plan& plan) {
+OutputLayout output_layout(const Setup& setup, const Plan& plan, const AttentionIndex& attention) {
   OutputLayout layout;
   layout.sentences = setup.total_sentences();
   layout.tokens = plan.total_tokens();
@@ -177,6 +182,11 @@ OutputLayout output_layout(const Setup& setup, const Plan& plan) {
   layout.layers = setup.layers;
   layout.poolings = setup.poolings;
   layout.float16 = setup.float16;
+  if (setup.attention) {
+    layout.attention_layers = setup.encoder->config().num_layers;
+    layout.attention_maps = attention.maps();
+    layout.attention_elements = attention.elements();
+  }
   return layout;
 }
 
@@ -233,7 +243,8 @@ RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::
   ParallelOutput out = open_output(setup, work, comm);
   RoundStats stats;
   stats.rounds = comm.allreduce_max(static_cast<std::int64_t>(mine.size()));
-  const WindowRunner runner(*setup.encoder, {setup.layers, setup.poolings, setup.float16, setup.cuda_ordinal});
+  const WindowRunner runner(*setup.encoder, {setup.layers, setup.poolings, setup.float16, setup.cuda_ordinal,
+                                             setup.attention ? &work.table.attention : nullptr});
   SentenceSource source(*setup.corpus, setup.sample, slice.first_sentence);
   Progress progress("extract", setup.total_sentences(), work.plan.total_tokens(), setup.progress_seconds,
                     comm.is_root());
@@ -248,7 +259,7 @@ RoundStats write_rounds(const Setup& setup, const PlannedWork& work, const mpi::
                                ? &work.plan.windows[static_cast<std::size_t>(mine[static_cast<std::size_t>(round)])]
                                : nullptr;
     if (window != nullptr) source.skip_to(window->first_sentence);
-    auto job = window != nullptr ? compute_window(*window, work.plan, source, setup, runner) : std::make_shared<WindowJob>();
+    auto job = window != nullptr ? compute_window(*window, work, source, setup, runner) : std::make_shared<WindowJob>();
     auto task = [&sink, job, round] { sink.write(*job, round); };
     if (!setup.overlap) {
       behind.run(std::move(task));  // inline: the task charges its own phases

@@ -13,6 +13,7 @@
 #include "polyrep/extract/finalize.hpp"
 #include "polyrep/extract/resume.hpp"
 #include "polyrep/metrics/run_metrics.hpp"
+#include "polyrep/model/adapter_record.hpp"
 #include "polyrep/model/cuda_devices.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
@@ -68,7 +69,9 @@ void load_model(const ExtractOptions& options, Setup& setup) {
     encoder_options.cuda_ordinal = setup.cuda_ordinal;
     encoder_options.precision = options.precision;
     encoder_options.threads = setup.threads;
+    encoder_options.adapters = options.adapters;
     setup.encoder = model::load_encoder(options.model_dir, encoder_options);
+    setup.adapters = model::adapters_record(options.adapters);
     setup.tokenizer = tokenizer::load_tokenizer(options.model_dir, {setup.encoder->config().model_type});
   } catch (...) {
     rethrow_with_context("--model " + options.model_dir.string());
@@ -129,6 +132,8 @@ Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
   setup.placement = mpi::process_placement();
   setup.threads = resolve_threads(options.threads, setup.placement);
   setup.float16 = options.dtype == StorageType::float16;
+  setup.attention = options.attention == AttentionMode::mean;
+  setup.attention_sentences = options.attention_sentences;
   setup.plan = options.plan;
   setup.progress_seconds = options.progress_seconds;
   const mpi::Comm node = comm.split_shared();  // collective: before any rank can throw
@@ -136,6 +141,10 @@ Setup prepare(const ExtractOptions& options, const mpi::Comm& comm) {
     // Flags first: a bad value should not wait for the model to load.
     validate(options.plan);
     if (!(options.checkpoint_seconds >= 0)) throw UsageError("--checkpoint-seconds must not be negative");
+    if (options.attention_sentences < 0) throw UsageError("--attention-sentences must not be negative");
+    if (options.attention_sentences > 0 && options.attention == AttentionMode::none)
+      throw UsageError("--attention-sentences " + std::to_string(options.attention_sentences) +
+                       " needs --attention mean (maps are stored only when asked for)");
     check_language_list(options.corpus.languages);
     parse_poolings(options.pooling);
     const model::Device device = model::resolve_device(options.device);

@@ -17,7 +17,8 @@ at::Tensor longs(const std::vector<std::int64_t>& values, const at::Device& devi
 
 }  // namespace
 
-model::PackedInput pack_window(const Window& window, const std::vector<std::vector<std::int32_t>>& ids) {
+model::PackedInput pack_window(const Window& window, const std::vector<std::vector<std::int32_t>>& ids,
+                               const AttentionIndex* attention) {
   const auto n_sent = window.end_sentence - window.first_sentence;
   if (static_cast<std::int64_t>(ids.size()) != n_sent) {
     throw Error("window runner: got " + std::to_string(ids.size()) + " sentences for a window of " +
@@ -32,6 +33,11 @@ model::PackedInput pack_window(const Window& window, const std::vector<std::vect
   for (const Batch& batch : window.batches) {
     input.groups.emplace_back();
     for (std::int64_t s : batch.sentences) input.groups.back().push_back(s - window.first_sentence);
+  }
+  if (attention != nullptr) {
+    const auto [begin, end] = attention->range(window.first_sentence, window.end_sentence);
+    for (std::int64_t k = begin; k < end; ++k)
+      input.attention.push_back(attention->sentence[static_cast<std::size_t>(k)] - window.first_sentence);
   }
   return input;
 }
@@ -77,19 +83,22 @@ WindowRunner::WindowRunner(const model::Encoder& encoder, WindowRunnerOptions op
 }
 
 WindowOutput WindowRunner::run(const Window& window, const std::vector<std::vector<std::int32_t>>& ids) const {
-  const model::PackedInput input = pack_window(window, ids);
+  const model::PackedInput input = pack_window(window, ids, options_.attention);
   c10::InferenceMode guard;
   const auto n_layers = static_cast<std::int64_t>(options_.layers.size());
   std::vector<at::Tensor> kept;                   // [tokens, hidden] per kept layer, on the device
   std::vector<std::vector<at::Tensor>> pooled(options_.poolings.size());  // [pooling][layer]
+  std::vector<at::Tensor> maps;                   // [elements] per transformer layer, on the device
   {
     POLYREP_PROFILE(phase::forward);
-    const std::vector<at::Tensor> states = encoder_.forward_packed(input);
+    model::PackedOutput output = encoder_.forward_packed(input);
+    const std::vector<at::Tensor>& states = output.states;
     const PackedPooler pool(input.offsets, states.front().device());
     for (std::int64_t l = 0; l < n_layers; ++l) {
       kept.push_back(states.at(static_cast<std::size_t>(options_.layers[static_cast<std::size_t>(l)])));
       for (std::size_t p = 0; p < options_.poolings.size(); ++p) pooled[p].push_back(pool(kept.back(), options_.poolings[p]));
     }
+    maps = std::move(output.attention);
     staging_->wait();  // a GPU's asynchronous arithmetic is charged here, not to the copies
   }
   POLYREP_PROFILE(phase::copy);
@@ -103,6 +112,10 @@ WindowOutput WindowRunner::run(const Window& window, const std::vector<std::vect
     staging_->copy(out.tokens.select(0, l), kept[static_cast<std::size_t>(l)]);  // converted to the stored type
     for (std::size_t p = 0; p < options_.poolings.size(); ++p)
       staging_->copy(out.pooled[p].select(0, l), pooled[p][static_cast<std::size_t>(l)]);
+  }
+  if (!maps.empty()) {
+    out.attention = staging_->allocate({static_cast<std::int64_t>(maps.size()), maps.front().numel()}, stored);
+    for (std::size_t l = 0; l < maps.size(); ++l) staging_->copy(out.attention.select(0, static_cast<std::int64_t>(l)), maps[l]);
   }
   staging_->wait();  // the writer reads these arrays next
   return out;

@@ -59,13 +59,26 @@ class BertEncoder final : public Encoder {
   Device device() const override { return device_.is_cuda() ? Device::cuda : Device::cpu; }
   at::ScalarType compute_type() const override { return dtype_; }
 
-  std::vector<at::Tensor> forward_packed(const PackedInput& input) const override {
+  EmbeddingTables embedding_tables() const override {
+    EmbeddingTables t;
+    t.word = word_.weight.to(at::kCPU, at::kFloat);
+    // XLM-R's position p of a sentence is row pad_token_id + 1 + p (embed()).
+    const std::int64_t first = config_.model_type == "xlm-roberta" ? config_.pad_token_id + 1 : 0;
+    t.position = position_.weight.narrow(0, first, position_.weight.size(0) - first).to(at::kCPU, at::kFloat);
+    t.token_type = token_type_.weight.to(at::kCPU, at::kFloat);
+    return t;
+  }
+
+  PackedOutput forward_packed(const PackedInput& input) const override {
     check_packed_ids(config_, input);
     c10::InferenceMode guard;
     const AttentionLayout layout(input, /*causal=*/false, device_);
-    std::vector<at::Tensor> states{embed(input)};
-    for (const auto& layer : layers_) states.push_back(layer_forward(layer, states.back(), layout));
-    return states;
+    PackedOutput out{{embed(input)}, {}};
+    for (const auto& layer : layers_) {
+      at::Tensor* maps = maps_for_layer(layout, out, device_);
+      out.states.push_back(layer_forward(layer, out.states.back(), layout, maps));
+    }
+    return out;
   }
 
  private:
@@ -79,18 +92,19 @@ class BertEncoder final : public Encoder {
     return embedding_norm_(sum);
   }
 
-  at::Tensor self_attention(const BertLayer& layer, const at::Tensor& x, const AttentionLayout& layout) const {
+  at::Tensor self_attention(const BertLayer& layer, const at::Tensor& x, const AttentionLayout& layout, at::Tensor* maps) const {
     const double scale = std::sqrt(double(config_.hidden_size / config_.num_heads));
     // HF BertSelfAttention: (q k^T) / sqrt(d) + mask, softmax, times v.
     return packed_attention(layout, layer.qkv(x), config_.num_heads,
                             [scale](const at::Tensor& q, const at::Tensor& k, const at::Tensor& mask) {
                               at::Tensor scores = at::matmul(q, k.transpose(-1, -2)) / scale;
                               return mask.defined() ? scores + mask : scores;
-                            });
+                            },
+                            maps);
   }
 
-  at::Tensor layer_forward(const BertLayer& layer, const at::Tensor& x, const AttentionLayout& layout) const {
-    const at::Tensor context = self_attention(layer, x, layout);
+  at::Tensor layer_forward(const BertLayer& layer, const at::Tensor& x, const AttentionLayout& layout, at::Tensor* maps) const {
+    const at::Tensor context = self_attention(layer, x, layout, maps);
     const at::Tensor attended = layer.attention_norm(layer.attention_output(context) + x);
     const at::Tensor inner = apply_activation(activation_, layer.intermediate(attended));
     return layer.output_norm(layer.output(inner) + attended);

@@ -57,6 +57,11 @@ void check_packed(const PackedInput& input) {
   }
   if (std::find(seen.begin(), seen.end(), 0) != seen.end())
     throw std::invalid_argument("packed input: groups must hold every sentence exactly once");
+  for (std::size_t i = 0; i < input.attention.size(); ++i) {
+    const std::int64_t s = input.attention[i];
+    if (s < 0 || s >= input.sentences() || (i > 0 && s <= input.attention[i - 1]))
+      throw std::invalid_argument("packed input: attention sentences must be ascending and within range");
+  }
 }
 
 at::Tensor positions_in_sentence(const PackedInput& input) {
@@ -71,11 +76,20 @@ at::Tensor positions_in_sentence(const PackedInput& input) {
 AttentionLayout::AttentionLayout(const PackedInput& input, bool causal, const at::Device& device)
     : tokens_(input.tokens()) {
   const auto& off = input.offsets;
+  const auto length_of = [&](std::int64_t s) { return off[static_cast<std::size_t>(s) + 1] - off[static_cast<std::size_t>(s)]; };
+  std::vector<std::int64_t> map_offset(static_cast<std::size_t>(input.sentences()), -1);
+  for (std::int64_t s : input.attention) {
+    map_offset[static_cast<std::size_t>(s)] = map_elements_;
+    map_elements_ += length_of(s) * length_of(s);
+  }
   for (const auto& sentences : input.groups) {
     Group g;
     g.count = static_cast<std::int64_t>(sentences.size());
-    std::vector<std::int64_t> lengths;
-    for (std::int64_t s : sentences) lengths.push_back(off[static_cast<std::size_t>(s) + 1] - off[static_cast<std::size_t>(s)]);
+    std::vector<std::int64_t>& lengths = g.lengths;
+    for (std::int64_t s : sentences) {
+      lengths.push_back(length_of(s));
+      g.map_offset.push_back(map_offset[static_cast<std::size_t>(s)]);
+    }
     g.length = *std::max_element(lengths.begin(), lengths.end());
     g.first_row = off[static_cast<std::size_t>(sentences.front())];
     std::vector<std::int64_t> gather, real, rows;
@@ -103,13 +117,27 @@ AttentionLayout::AttentionLayout(const PackedInput& input, bool causal, const at
 
 namespace {
 
+/// The head average of the wanted sentences' probabilities [count, heads, length, length], each
+/// cut to its real tokens (padded keys have probability 0, padded queries are dropped).
+void store_maps(const AttentionLayout::Group& g, const at::Tensor& probs, at::Tensor* maps) {
+  if (maps == nullptr) return;
+  for (std::int64_t j = 0; j < g.count; ++j) {
+    const std::int64_t at_offset = g.map_offset[static_cast<std::size_t>(j)];
+    if (at_offset < 0) continue;
+    const std::int64_t n = g.lengths[static_cast<std::size_t>(j)];
+    const at::Tensor mean = probs[j].to(at::kFloat).mean(0).narrow(0, 0, n).narrow(1, 0, n);
+    maps->narrow(0, at_offset, n * n).view({n, n}).copy_(mean);
+  }
+}
+
 void attend_group(const AttentionLayout::Group& g, const at::Tensor& qkv, std::int64_t heads, const ScoreFn& scores,
-                  at::Tensor& context) {
+                  at::Tensor& context, at::Tensor* maps) {
   const std::int64_t hidden = qkv.size(1) / 3, head_dim = hidden / heads;
   if (g.count == 1) {  // one sentence: its rows are contiguous, nothing to gather or pad
     const at::Tensor slab =
         qkv.narrow(0, g.first_row, g.length).view({1, g.length, 3, heads, head_dim}).permute({2, 0, 3, 1, 4});
     const at::Tensor probs = softmax_float32(scores(slab[0], slab[1], g.mask), qkv.scalar_type());
+    store_maps(g, probs, maps);
     context.narrow(0, g.first_row, g.length).view({1, g.length, heads, head_dim})
         .copy_(at::matmul(probs, slab[2]).permute({0, 2, 1, 3}));
     return;
@@ -118,6 +146,7 @@ void attend_group(const AttentionLayout::Group& g, const at::Tensor& qkv, std::i
   const at::Tensor slab =
       qkv.index_select(0, g.gather).view({g.count, g.length, 3, heads, head_dim}).permute({2, 0, 3, 1, 4});
   const at::Tensor probs = softmax_float32(scores(slab[0], slab[1], g.mask), qkv.scalar_type());
+  store_maps(g, probs, maps);
   const at::Tensor grouped = at::matmul(probs, slab[2]).permute({0, 2, 1, 3}).reshape({g.count * g.length, hidden});
   context.index_copy_(0, g.rows, grouped.index_select(0, g.real));
 }
@@ -140,11 +169,13 @@ std::vector<std::size_t> zigzag_by_cost(const std::vector<AttentionLayout::Group
 }  // namespace
 
 at::Tensor packed_attention(const AttentionLayout& layout, const at::Tensor& qkv, std::int64_t heads,
-                            const ScoreFn& scores) {
+                            const ScoreFn& scores, at::Tensor* maps) {
+  if (maps != nullptr && (maps->numel() != layout.map_elements() || maps->scalar_type() != at::kFloat))
+    throw std::invalid_argument("packed attention: the maps tensor must be float32 [map_elements]");
   at::Tensor context = at::empty({layout.tokens(), qkv.size(1) / 3}, qkv.options());
   const auto& groups = layout.groups();
   if (!qkv.is_cpu()) {  // a GPU runs each group's kernels asynchronously: nothing to gain from threads
-    for (const auto& g : groups) attend_group(g, qkv, heads, scores, context);
+    for (const auto& g : groups) attend_group(g, qkv, heads, scores, context, maps);
     return context;
   }
   // On a CPU one small sentence's products and softmax are too small to share between threads
@@ -154,9 +185,15 @@ at::Tensor packed_attention(const AttentionLayout& layout, const at::Tensor& qkv
   const std::vector<std::size_t> order = zigzag_by_cost(groups);
   at::parallel_for(0, static_cast<std::int64_t>(order.size()), 1, [&](std::int64_t begin, std::int64_t end) {
     const c10::InferenceMode guard;  // thread-local: the worker threads need it to write `context`
-    for (std::int64_t i = begin; i < end; ++i) attend_group(groups[order[static_cast<std::size_t>(i)]], qkv, heads, scores, context);
+    for (std::int64_t i = begin; i < end; ++i) attend_group(groups[order[static_cast<std::size_t>(i)]], qkv, heads, scores, context, maps);
   });
   return context;
+}
+
+at::Tensor* maps_for_layer(const AttentionLayout& layout, PackedOutput& out, const at::Device& device) {
+  if (layout.map_elements() == 0) return nullptr;
+  out.attention.push_back(at::empty({layout.map_elements()}, at::TensorOptions().dtype(at::kFloat).device(device)));
+  return &out.attention.back();
 }
 
 }  // namespace polyrep::model

@@ -161,6 +161,77 @@ at::Tensor WeightStore::get(const std::string& name,
   if (view.shape != expected_shape)
     throw InputError(file + ": tensor '" + view.name + "' has shape " + shape_text(view.shape) +
                      ", expected " + shape_text(expected_shape));
+  at::Tensor tensor = read_float32(view, file);
+  if (auto it = edits_.find(view.name); it != edits_.end()) {
+    for (const PendingEdit& pending : it->second) {
+      const Adapter& adapter = adapters_[pending.adapter];
+      tensor = adapter.apply(adapter.edits()[pending.edit], tensor);
+      ++applied_[pending.adapter][pending.edit];
+    }
+  }
+  loaded_.insert(view.name);
+  return tensor;
+}
+
+const WeightStore::Entry* WeightStore::resolve_adapter_target(const std::string& name) const {
+  if (const Entry* entry = find(name)) return entry;
+  // The adapter was trained on a task model (bert.encoder...), the checkpoint is the bare one.
+  for (const auto& prefix : prefixes_)
+    if (name.rfind(prefix, 0) == 0)
+      if (const Entry* entry = find(name.substr(prefix.size()))) return entry;
+  return nullptr;
+}
+
+void WeightStore::add_adapter(Adapter adapter) {
+  const std::vector<AdapterEdit>& edits = adapter.edits();
+  std::vector<std::string> targets(edits.size());
+  std::map<std::pair<std::string, bool>, std::string> seen;  // (stored name, is replace) -> source
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    const AdapterEdit& edit = edits[i];
+    const Entry* entry = resolve_adapter_target(edit.target);
+    if (entry == nullptr) {
+      if (edit.optional) continue;
+      std::string tried;
+      for (const auto& p : prefixes_) tried += (tried.empty() ? "" : ", ") + ("'" + p + "'");
+      throw InputError(adapter.file() + ": tensor '" + edit.sources[0] + "' changes '" + edit.target + "', which " +
+                       source_ + " does not hold" + (tried.empty() ? "" : " (with or without prefixes " + tried + ")") +
+                       "; is the adapter for another base model?");
+    }
+    const std::string& stored = entry->view->name;
+    adapter.check_shape(edit, entry->view->shape, stored);
+    const auto key = std::make_pair(stored, edit.op == AdapterEdit::Op::replace);
+    if (auto [it, fresh] = seen.emplace(key, edit.sources[0]); !fresh)
+      throw InputError(adapter.file() + ": tensors '" + it->second + "' and '" + edit.sources[0] +
+                       "' both change the checkpoint's '" + stored + "'");
+    targets[i] = stored;
+  }
+  // Validated: commit.
+  const std::size_t index = adapters_.size();
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    if (!targets[i].empty()) edits_[targets[i]].push_back({index, i});
+  applied_.emplace_back(edits.size(), 0);
+  edit_targets_.push_back(std::move(targets));
+  adapters_.push_back(std::move(adapter));
+}
+
+void WeightStore::check_adapters_applied() const {
+  for (std::size_t a = 0; a < adapters_.size(); ++a) {
+    for (std::size_t i = 0; i < edit_targets_[a].size(); ++i) {
+      const std::string& stored = edit_targets_[a][i];
+      if (stored.empty()) continue;
+      const int expected = loaded_.count(stored) ? 1 : 0;
+      if (applied_[a][i] != expected)
+        throw Error("internal error: " + adapters_[a].file() + ": tensor '" + adapters_[a].edits()[i].sources[0] +
+                    "' was merged " + std::to_string(applied_[a][i]) + " times into '" + stored + "', expected " +
+                    std::to_string(expected));
+    }
+  }
+}
+
+at::Tensor read_float32(const TensorView& view, const std::string& file) {
+  if (!is_weight_dtype(view.dtype))
+    throw InputError(file + ": tensor '" + view.name + "' has dtype " + dtype_name(view.dtype) +
+                     "; weights must be F32, F16 or BF16");
   // Copy out of the mapping: the data need not be aligned, and the tensor must own its memory.
   at::Tensor raw = at::empty(view.shape, at::TensorOptions().dtype(scalar_type(view.dtype)));
   if (view.nbytes > 0) std::memcpy(raw.data_ptr(), view.data, view.nbytes);

@@ -70,17 +70,30 @@ class XglmEncoder final : public Encoder {
   Device device() const override { return device_.is_cuda() ? Device::cuda : Device::cpu; }
   at::ScalarType compute_type() const override { return dtype_; }
 
-  std::vector<at::Tensor> forward_packed(const PackedInput& input) const override {
+  EmbeddingTables embedding_tables() const override {
+    EmbeddingTables t;
+    t.word = embed_tokens_.weight.to(at::kCPU, at::kFloat);
+    t.word_scale = embed_scale_;
+    // Positions 0..max-1 are rows kPositionOffset.. of the table, computed in float32 (embed()).
+    t.position = sinusoidal_table(config_.max_position_embeddings + kPositionOffset, config_.hidden_size,
+                                  config_.pad_token_id)
+                     .narrow(0, kPositionOffset, config_.max_position_embeddings);
+    t.position_learned = false;
+    return t;
+  }
+
+  PackedOutput forward_packed(const PackedInput& input) const override {
     check_packed_ids(config_, input);
     c10::InferenceMode guard;
     const AttentionLayout layout(input, /*causal=*/true, device_);
     // HF appends the input of every layer, then the final LayerNorm of the last layer's output.
-    std::vector<at::Tensor> states{embed(input)};
+    PackedOutput out{{embed(input)}, {}};
     for (std::size_t i = 0; i < layers_.size(); ++i) {
-      at::Tensor h = layer_forward(layers_[i], states.back(), layout);
-      states.push_back(i + 1 == layers_.size() ? final_norm_(h) : h);
+      at::Tensor* maps = maps_for_layer(layout, out, device_);
+      at::Tensor h = layer_forward(layers_[i], out.states.back(), layout, maps);
+      out.states.push_back(i + 1 == layers_.size() ? final_norm_(h) : h);
     }
-    return states;
+    return out;
   }
 
  private:
@@ -97,7 +110,7 @@ class XglmEncoder final : public Encoder {
     return embed_tokens_(input.ids.to(device_)) * embed_scale_ + table.index_select(0, rows);
   }
 
-  at::Tensor self_attention(const XglmLayer& layer, const at::Tensor& x, const AttentionLayout& layout) const {
+  at::Tensor self_attention(const XglmLayer& layer, const at::Tensor& x, const AttentionLayout& layout, at::Tensor* maps) const {
     const std::int64_t hidden = config_.hidden_size, head_dim = hidden / config_.num_heads;
     at::Tensor qkv = layer.qkv(x);
     // HF XGLMAttention scales the projected queries before the product.
@@ -105,12 +118,13 @@ class XglmEncoder final : public Encoder {
     const at::Tensor context = packed_attention(
         layout, qkv, config_.num_heads, [](const at::Tensor& q, const at::Tensor& k, const at::Tensor& mask) {
           return (at::matmul(q, k.transpose(-1, -2)) + mask).clamp_min(kMaskValue);
-        });
+        },
+        maps);
     return layer.out_proj(context);
   }
 
-  at::Tensor layer_forward(const XglmLayer& layer, const at::Tensor& x, const AttentionLayout& layout) const {
-    const at::Tensor h = x + self_attention(layer, layer.attention_norm(x), layout);
+  at::Tensor layer_forward(const XglmLayer& layer, const at::Tensor& x, const AttentionLayout& layout, at::Tensor* maps) const {
+    const at::Tensor h = x + self_attention(layer, layer.attention_norm(x), layout, maps);
     const at::Tensor inner = apply_activation(activation_, layer.fc1(layer.final_norm(h)));
     return h + layer.fc2(inner);
   }

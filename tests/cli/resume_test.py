@@ -41,6 +41,8 @@ class Runner:
         return [self.polyrep, "extract", "--model", os.path.join(self.data, "models/tiny-bert"),
                 "--corpus", os.path.join(self.data, "flores200"), "--split", "dev", "--langs", LANGS,
                 "--sample", "all", "--threads", "1", "--window-tokens", "256", "--checkpoint-seconds", "0",
+                # Attention maps too, so that resuming is checked for /attention as well.
+                "--attention", "mean", "--attention-sentences", "5",
                 "--progress", "1000", "--out", out, *extra]
 
     def command(self, np_, out, *extra):

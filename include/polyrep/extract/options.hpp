@@ -6,8 +6,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "polyrep/corpus/corpus.hpp"
+#include "polyrep/extract/attention_maps.hpp"
 #include "polyrep/extract/plan.hpp"
 #include "polyrep/model/device.hpp"
 #include "polyrep/model/precision.hpp"
@@ -27,6 +29,7 @@ const std::map<std::string, Overlap>& overlap_names();
 
 struct ExtractOptions {
   std::filesystem::path model_dir;
+  std::vector<std::filesystem::path> adapters;  // --adapter: PEFT adapters merged in order
   corpus::CorpusOptions corpus;
   std::optional<std::int64_t> sample;   // sentences per language; nullopt = all
   std::uint64_t seed = 0;
@@ -39,6 +42,9 @@ struct ExtractOptions {
   std::string pooling = "mean";         // comma list of mean, cls, first, last, max
   std::string layers = "all";           // all | comma list of hidden-state indices
   std::int64_t max_tokens = 0;          // 0 = the model's limit
+  AttentionMode attention = AttentionMode::none;  // --attention: store head-averaged maps
+  std::int64_t attention_sentences = 0; // --attention-sentences: maps for the first N sentences of
+                                        // each language; 0 = all
   PlanOptions plan;
   model::DeviceRequest device = model::DeviceRequest::automatic;
   model::Precision precision = model::Precision::float32;  // --precision: the forward's arithmetic

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "polyrep/extract/attention_maps.hpp"
 #include "polyrep/extract/checkpoint.hpp"
 #include "polyrep/extract/selection.hpp"
 
@@ -29,6 +30,9 @@ struct OutputLayout {
   std::vector<int> layers;          // stored hidden-state indices
   std::vector<Pooling> poolings;
   bool float16 = false;
+  std::int64_t attention_layers = 0;   // transformer layers with maps; 0 = no /attention
+  std::int64_t attention_maps = 0;     // sentences with a map
+  std::int64_t attention_elements = 0; // columns of /attention/mean
 };
 
 /// Per-sentence metadata, known on every rank after planning; rank 0 writes it.
@@ -37,6 +41,7 @@ struct SentenceTable {
   std::vector<std::int64_t> source_index;
   std::vector<std::int64_t> token_offset;   // sentences + 1
   std::vector<std::uint8_t> truncated;
+  AttentionIndex attention;                 // empty without --attention
 };
 
 /// One window's rows on one rank: consecutive sentences and their consecutive token rows.
@@ -47,6 +52,7 @@ struct WindowRows {
   std::vector<std::int32_t> sentence;       // global sentence index of each token
   std::vector<std::int32_t> position;       // position inside its sentence
   std::vector<std::uint8_t> special;
+  std::int64_t first_map_element = 0;       // column of /attention/mean where its maps start
   const WindowOutput* states = nullptr;
 };
 
@@ -77,7 +83,7 @@ class ParallelOutput {
 
   /// False if HDF5 fell back to independent I/O for any write of this rank.
   bool all_writes_collective() const;
-  /// Bytes of hidden states this rank wrote.
+  /// Bytes of hidden states (and attention maps) this rank wrote.
   std::int64_t bytes_written() const;
 
  private:

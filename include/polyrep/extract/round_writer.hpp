@@ -52,8 +52,8 @@ struct RoundStats {
   RankCounts mine;
 };
 
-/// The shape of the file for this setup and plan (output_file.hpp).
-OutputLayout output_layout(const Setup& setup, const Plan& plan);
+/// The shape of the file for this setup, plan and attention index (output_file.hpp).
+OutputLayout output_layout(const Setup& setup, const Plan& plan, const AttentionIndex& attention);
 
 /// Opens the file create_output made and runs this rank's windows that are not done. Records
 /// progress in the journal (checkpoint.hpp) every setup.checkpoint_seconds and at the end. When a

@@ -24,6 +24,7 @@ namespace polyrep::extract {
 struct Setup {
   std::unique_ptr<tokenizer::Tokenizer> tokenizer;
   std::unique_ptr<model::Encoder> encoder;
+  std::string adapters;               // model/adapter_record.hpp: what --adapter merged ("[]": none)
   std::unique_ptr<corpus::Corpus> corpus;
   std::vector<std::int64_t> sample;   // sorted line indices, the same in every language
   std::vector<int> layers;
@@ -32,6 +33,8 @@ struct Setup {
   int threads = 1;                    // intra-op threads of this rank (resolved: never 0)
   mpi::Placement placement;           // where this rank may run (its CPUs, its share of cores)
   bool float16 = false;               // --dtype float16
+  bool attention = false;             // --attention mean
+  std::int64_t attention_sentences = 0;  // per language; 0 = all
   int cuda_ordinal = 0;               // the GPU of this rank (model/cuda_devices.hpp), when on cuda
   bool overlap = false;               // --overlap resolved for the device and MPI's thread level
   PlanOptions plan;                   // --batch-tokens etc. as given (0 = chosen per job)

@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "polyrep/extract/attention_maps.hpp"
 #include "polyrep/extract/host_staging.hpp"
 #include "polyrep/extract/plan.hpp"
 #include "polyrep/extract/selection.hpp"
@@ -27,16 +28,22 @@ struct WindowRunnerOptions {
   std::vector<Pooling> poolings;    // sentence vectors to compute
   bool float16 = false;             // store token states and pooled vectors as float16
   int cuda_ordinal = 0;             // the model's GPU, when it runs on one
+  const AttentionIndex* attention = nullptr;  // sentences whose maps are kept; null = none
 };
 
 struct WindowOutput {
   at::Tensor tokens;                // [layers, window tokens, hidden], contiguous CPU
   std::vector<at::Tensor> pooled;   // one per pooling: [layers, window sentences, hidden]
+  /// With WindowRunnerOptions::attention: [transformer layers, sum of T^2 over the window's
+  /// sentences with a map] in the stored type, the maps in index order; else undefined.
+  at::Tensor attention;
 };
 
 /// The window's sentences packed for Encoder::forward_packed: `ids[i]` are the token ids of
-/// sentence window.first_sentence + i; the attention groups are the window's batches.
-model::PackedInput pack_window(const Window& window, const std::vector<std::vector<std::int32_t>>& ids);
+/// sentence window.first_sentence + i; the attention groups are the window's batches; the
+/// sentences of `attention` in the window have their maps asked for.
+model::PackedInput pack_window(const Window& window, const std::vector<std::vector<std::int32_t>>& ids,
+                               const AttentionIndex* attention = nullptr);
 
 /// Pools packed states [N, hidden] (float32, or the 16-bit forward type) into [sentences, hidden]
 /// float32 (max, first, last: the states' type), sentence s being rows

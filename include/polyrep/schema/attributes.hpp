@@ -22,6 +22,9 @@ inline constexpr const char* tokenizer = "tokenizer";
 inline constexpr const char* dtype = "dtype";
 inline constexpr const char* layers = "layers";                   // also on each /hidden dataset
 inline constexpr const char* pooling = "pooling";
+inline constexpr const char* attention = "attention";             // --attention: "none" | "mean"
+inline constexpr const char* attention_sentences = "attention_sentences";  // per language, 0 = all
+inline constexpr const char* adapters = "adapters";               // JSON list: path, kind, weights hash
 inline constexpr const char* corpus = "corpus";
 inline constexpr const char* corpus_layout = "corpus_layout";
 inline constexpr const char* split = "split";

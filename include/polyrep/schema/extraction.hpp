@@ -43,4 +43,14 @@ inline constexpr const char* sentences = "/hidden/sentences";  // group of poole
 std::string pooled(std::string_view pooling);
 }  // namespace hidden
 
+/// Head-averaged attention maps (extract --attention mean; extract/attention_maps.hpp): sentence
+/// sentence[k]'s T x T map (row = query, row-major) at transformer layer l is
+/// mean[l, offset[k]:offset[k+1]].
+namespace attention {
+inline constexpr const char* group = "/attention";
+inline constexpr const char* sentence = "/attention/sentence";  // (n_maps,) int64, rows of /sentences
+inline constexpr const char* offset = "/attention/offset";      // (n_maps + 1,) int64
+inline constexpr const char* mean = "/attention/mean";          // (num_layers, total) float, as --dtype
+}  // namespace attention
+
 }  // namespace polyrep::schema

@@ -127,6 +127,40 @@ TEST_P(HfReference, UnbatchedForwardMatchesHuggingFace) {
   RecordProperty("max_abs_diff_unbatched", std::to_string(worst));
 }
 
+// HF's attention_mean: attentions[l].mean(1) of the batched forward, for sentences 000..003.
+constexpr std::int64_t kSentencesWithAttention = 4;
+
+TEST_P(HfReference, HeadAveragedAttentionMatchesHuggingFace) {
+  const std::vector<at::Tensor> batched = encoder_->attention(ids_, mask_);
+  ASSERT_EQ(batched.size(), std::size_t(ref_->attr_int("num_layers")));
+  const bool causal = encoder_->config().model_type == "xglm";
+  double worst = 0, worst_alone = 0;
+  for (std::int64_t i = 0; i < kSentencesWithAttention; ++i) {
+    const std::int64_t n = length(i);
+    const at::Tensor expected = reference(i, "attention_mean");  // [L, n, n]
+    const at::Tensor alone = at::stack(encoder_->attention(ids_[i].narrow(0, 0, n).unsqueeze(0).contiguous(),
+                                                           at::ones({1, n}, at::kLong)))
+                                 .squeeze(1);
+    for (std::size_t l = 0; l < batched.size(); ++l) {
+      const at::Tensor ours = batched[l][i];
+      worst = std::max(worst, max_abs_diff(ours.narrow(0, 0, n).narrow(1, 0, n), expected[l]));
+      worst_alone = std::max(worst_alone, max_abs_diff(alone[l], expected[l]));
+      // Padding is no part of a map: zero outside n x n; each query's row sums to 1.
+      at::Tensor outside = ours.clone();
+      outside.narrow(0, 0, n).narrow(1, 0, n).zero_();
+      EXPECT_EQ(outside.abs().max().item<double>(), 0.0) << "layer " << l;
+      EXPECT_LT((ours.narrow(0, 0, n).sum(1) - 1).abs().max().item<double>(), 1e-5) << "layer " << l;
+      // A causal model's query never sees a later key: nothing above the diagonal.
+      if (causal) EXPECT_EQ(alone[l].triu(1).abs().max().item<double>(), 0.0) << "layer " << l;
+    }
+  }
+  EXPECT_LE(worst, kTolerance);
+  EXPECT_LE(worst_alone, kTolerance);
+  std::cout << "[model] " << GetParam() << ": head-averaged attention max |ours - HF| = " << worst
+            << " (batched), " << worst_alone << " (alone)\n";
+  RecordProperty("max_abs_diff_attention", std::to_string(worst));
+}
+
 TEST_P(HfReference, BatchedAgreesWithUnbatched) {
   const auto states = encoder_->forward(ids_, mask_);
   double worst = 0;
