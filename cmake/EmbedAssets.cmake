@@ -2,22 +2,26 @@
 # report_css() and report_js() from the report's asset files, so that the polyrep binary carries
 # the viewer and writes self-contained reports wherever it is installed.
 #   cmake -DASSET_DIR=... -DOUT=... -P EmbedAssets.cmake
+# report_js() is the viewer's modules, ASSET_DIR/js/*.js, joined in file-name order (hence the
+# numbered names) inside one function, `(function () { 'use strict'; ... })();`: the modules share
+# that scope and nothing leaks into the page's globals.
 set(content "// Generated from src/plot/assets by cmake/EmbedAssets.cmake; do not edit.\n")
 string(APPEND content "#include \"polyrep/plot/report_assets.hpp\"\n\nnamespace polyrep::plot {\n")
-foreach(pair "report_template;report.html" "report_css;report.css" "report_js;report.js")
-  list(GET pair 0 fn)
-  list(GET pair 1 file)
-  file(READ "${ASSET_DIR}/${file}" text)
+
+# Appends to `content` the definition of `fn` returning `text`.
+function(embed fn label text)
   # The writer inlines the assets into <style>/<script> elements, which these would end early.
-  foreach(closer "</script" "</style")
-    string(FIND "${text}" "${closer}" inside)
-    if(NOT inside EQUAL -1 AND NOT file STREQUAL "report.html")
-      message(FATAL_ERROR "${file} contains ${closer}, which would end its inlined element")
-    endif()
-  endforeach()
+  if(NOT label STREQUAL "report.html")
+    foreach(closer "</script" "</style")
+      string(FIND "${text}" "${closer}" inside)
+      if(NOT inside EQUAL -1)
+        message(FATAL_ERROR "${label} contains ${closer}, which would end its inlined element")
+      endif()
+    endforeach()
+  endif()
   string(FIND "${text}" ")polyrep_asset\"" clash)
   if(NOT clash EQUAL -1)
-    message(FATAL_ERROR "${file} contains the raw-string delimiter )polyrep_asset\"")
+    message(FATAL_ERROR "${label} contains the raw-string delimiter )polyrep_asset\"")
   endif()
   # GCC and Clang accept long raw strings; split anyway to stay far below any compiler's limit.
   string(LENGTH "${text}" n)
@@ -31,8 +35,28 @@ foreach(pair "report_template;report.html" "report_css;report.css" "report_js;re
   if(pieces STREQUAL "")
     set(pieces "\"\"")
   endif()
-  string(APPEND content "std::string_view ${fn}() {\n  static const char text[] =\n${pieces};\n  return {text, sizeof text - 1};\n}\n\n")
+  set(content "${content}std::string_view ${fn}() {\n  static const char text[] =\n${pieces};\n  return {text, sizeof text - 1};\n}\n\n" PARENT_SCOPE)
+endfunction()
+
+file(READ "${ASSET_DIR}/report.html" html)
+embed(report_template "report.html" "${html}")
+file(READ "${ASSET_DIR}/report.css" css)
+embed(report_css "report.css" "${css}")
+
+file(GLOB modules "${ASSET_DIR}/js/*.js")
+list(SORT modules)
+if(NOT modules)
+  message(FATAL_ERROR "no viewer modules in ${ASSET_DIR}/js")
+endif()
+set(js "(function () {\n'use strict';\n")
+foreach(module IN LISTS modules)
+  get_filename_component(name "${module}" NAME)
+  file(READ "${module}" text)
+  string(APPEND js "// ---------------------------------------------------------------- js/${name}\n${text}")
 endforeach()
+string(APPEND js "})();\n")
+embed(report_js "js/*.js" "${js}")
+
 string(APPEND content "}  // namespace polyrep::plot\n")
 file(WRITE "${OUT}.tmp" "${content}")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

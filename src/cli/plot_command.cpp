@@ -23,7 +23,14 @@ Command add_plot(CLI::App& root) {
   app->add_option("--formats", flags->options.figures.formats, "Static figure formats: svg, png, pdf")
       ->delimiter(',')
       ->capture_default_str();
+  app->add_option("--max-attention-maps", flags->options.data.max_attention_maps,
+                  "Attention maps in the report at most (extract --attention mean): whole translation groups, "
+                  "spread evenly over the source indices; 0: none")
+      ->capture_default_str();
   app->add_flag("--no-figures", flags->no_figures, "Skip the static figures");
+  app->add_flag("--attention-figures", flags->options.attention_figures,
+                "Also write figures/attention/<source_index>_layerNN.<format>: the heatmaps of each sentence's "
+                "attention map and its translations' per transformer layer (even with --no-figures)");
   app->add_flag("--no-vega-lite", flags->no_vega_lite, "Skip the Vega-Lite specs and CSVs");
   return Command{app, false, [flags](const mpi::Comm*) {
                    flags->options.static_figures = !flags->no_figures;

@@ -20,6 +20,14 @@ double text_width(cairo_t* cr, const std::string& text) {
   return extents.x_advance;
 }
 
+void show_text(cairo_t* cr, const std::string& text, double x, double baseline, Align align) {
+  if (text.empty()) return;
+  const double w = text_width(cr, text);
+  const double shift = align == Align::left ? 0 : align == Align::centre ? w / 2 : w;
+  cairo_move_to(cr, x - shift, baseline);
+  cairo_show_text(cr, text.c_str());
+}
+
 Context scratch_context() {
   const Surface surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
   return Context(cairo_create(surface.get()));  // the context holds its own reference

@@ -31,6 +31,12 @@ double text_width(cairo_t* cr, const std::string& text);
 /// A context on a 1x1 image surface, for measuring text before the page size is known.
 Context scratch_context();
 
+enum class Align { left, centre, right };
+
+/// Shows `text` (nothing when empty) with its baseline at y = `baseline`, its left end, centre or
+/// right end at x.
+void show_text(cairo_t* cr, const std::string& text, double x, double baseline, Align align);
+
 inline void set_colour(cairo_t* cr, const Rgb& c, double alpha = 1.0) {
   cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
 }

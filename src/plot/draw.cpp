@@ -51,16 +51,6 @@ void shuffle(std::vector<T>& v, Rng& rng) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
 }
 
-enum class Align { left, centre, right };
-
-void show_text(cairo_t* cr, const std::string& text, double x, double baseline, Align align) {
-  if (text.empty()) return;
-  const double w = text_width(cr, text);
-  const double shift = align == Align::left ? 0 : align == Align::centre ? w / 2 : w;
-  cairo_move_to(cr, x - shift, baseline);
-  cairo_show_text(cr, text.c_str());
-}
-
 double snap(double v) { return std::round(v * kGrid) / kGrid; }
 
 // One round: the chunk's points bucketed by language, languages in a shuffled order, each

@@ -1,46 +1,16 @@
 #include "polyrep/plot/figure.hpp"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <memory>
-#include <system_error>
 
-#include "cairo_util.hpp"
 #include "draw.hpp"
+#include "page_writer.hpp"
 #include "polyrep/core/error.hpp"
 #include "polyrep/plot/layout.hpp"
 
 namespace polyrep::plot {
 namespace {
-
-// cairo's image surfaces are limited to 32767 pixels a side.
-constexpr double kMaxPngSide = 32767;
-
-struct FileCloser {
-  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-};
-
-// Where cairo's stream callbacks write: the temporary file, and the first error met.
-struct Sink {
-  std::unique_ptr<std::FILE, FileCloser> file;
-  std::string error;
-};
-
-cairo_status_t write_to_sink(void* closure, const unsigned char* data, unsigned int length) {
-  auto* sink = static_cast<Sink*>(closure);
-  if (std::fwrite(data, 1, length, sink->file.get()) != length) {
-    if (sink->error.empty()) sink->error = std::strerror(errno);
-    return CAIRO_STATUS_WRITE_ERROR;
-  }
-  return CAIRO_STATUS_SUCCESS;
-}
 
 void check_options(const FigureOptions& o) {
   const auto positive = [](double v) { return std::isfinite(v) && v > 0; };
@@ -61,81 +31,6 @@ std::vector<Rgb> legend_colours(const Legend& legend) {
                      std::to_string(legend.colors.size()) + " colours");
   }
   return legend.colors;
-}
-
-void check_png_size(const FigureLayout& layout, double png_scale) {
-  const double w = std::ceil(layout.width * png_scale), h = std::ceil(layout.height * png_scale);
-  if (w > kMaxPngSide || h > kMaxPngSide) {
-    throw UsageError("figure would be " + std::to_string(static_cast<long>(w)) + " x " +
-                     std::to_string(static_cast<long>(h)) +
-                     " pixels, over cairo's limit of 32767; lower the PNG scale");
-  }
-}
-
-// Removes the temporary file on every way out; after a successful rename there is none left.
-struct TempFileGuard {
-  std::filesystem::path path;
-  ~TempFileGuard() {
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
-  }
-};
-
-// Creates the surface for `format` writing into `sink` (PNG: an image surface, saved later).
-detail::Surface make_surface(ImageFormat format, const FigureLayout& layout, double png_scale,
-                             Sink& sink) {
-  switch (format) {
-    case ImageFormat::svg:
-      return detail::Surface(
-          cairo_svg_surface_create_for_stream(write_to_sink, &sink, layout.width, layout.height));
-    case ImageFormat::pdf:
-      return detail::Surface(
-          cairo_pdf_surface_create_for_stream(write_to_sink, &sink, layout.width, layout.height));
-    case ImageFormat::png:
-      break;
-  }
-  return detail::Surface(cairo_image_surface_create(
-      CAIRO_FORMAT_RGB24, static_cast<int>(std::ceil(layout.width * png_scale)),
-      static_cast<int>(std::ceil(layout.height * png_scale))));
-}
-
-std::string cairo_error(cairo_status_t status, const Sink& sink) {
-  return sink.error.empty() ? cairo_status_to_string(status) : sink.error;
-}
-
-// Draws and writes the whole figure into sink.file; returns an error text, empty on success.
-std::string render(ImageFormat format, const FigureLayout& layout,
-                   const std::vector<ScatterPanel>& panels, const Legend& legend,
-                   const std::vector<Rgb>& colours, const FigureOptions& options, Sink& sink) {
-  const detail::Surface surface = make_surface(format, layout, options.png_scale, sink);
-  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-    return cairo_error(cairo_surface_status(surface.get()), sink);
-  if (format == ImageFormat::pdf) {
-    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "polyrep");
-    if (!options.title.empty())
-      cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
-                                     options.title.c_str());
-  }
-  {
-    const detail::Context cr(cairo_create(surface.get()));
-    if (format == ImageFormat::png) cairo_scale(cr.get(), options.png_scale, options.png_scale);
-    std::size_t points = 0;
-    for (const ScatterPanel& p : panels) points += static_cast<std::size_t>(p.xy.rows());
-    const bool raster = format != ImageFormat::png && options.max_vector_points > 0 &&
-                        points > options.max_vector_points;
-    const cairo_status_t status =
-        detail::draw_figure(cr.get(), layout, panels, legend, colours, options, raster);
-    if (status != CAIRO_STATUS_SUCCESS) return cairo_error(status, sink);
-  }
-  if (format == ImageFormat::png) {
-    cairo_surface_flush(surface.get());
-    const cairo_status_t s = cairo_surface_write_to_png_stream(surface.get(), write_to_sink, &sink);
-    if (s != CAIRO_STATUS_SUCCESS) return cairo_error(s, sink);
-  }
-  cairo_surface_finish(surface.get());
-  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-    return cairo_error(cairo_surface_status(surface.get()), sink);
-  return {};
 }
 
 }  // namespace
@@ -167,26 +62,15 @@ void write_figure(const std::filesystem::path& out, const std::vector<ScatterPan
   check_options(options);
   const std::vector<Rgb> colours = legend_colours(legend);
   const FigureLayout layout = layout_figure(panels, legend, options);
-  if (format == ImageFormat::png) check_png_size(layout, options.png_scale);
-
-  std::filesystem::path tmp = out;
-  tmp += ".tmp";
-  Sink sink;
-  sink.file.reset(std::fopen(tmp.c_str(), "wb"));
-  if (!sink.file) {
-    throw IoError("writing figure " + out.string() + ": cannot create " + tmp.filename().string() +
-                  ": " + std::strerror(errno));
-  }
-  const TempFileGuard guard{tmp};
-  std::string error = render(format, layout, panels, legend, colours, options, sink);
-  if (error.empty() && std::fflush(sink.file.get()) != 0) error = std::strerror(errno);
-  if (std::fclose(sink.file.release()) != 0 && error.empty()) error = std::strerror(errno);
-  std::error_code ec;
-  if (error.empty()) {
-    std::filesystem::rename(tmp, out, ec);
-    if (ec) error = ec.message();
-  }
-  if (!error.empty()) throw IoError("writing figure " + out.string() + ": " + error);
+  const detail::PageSpec page{layout.width, layout.height, options.png_scale, options.title};
+  if (format == ImageFormat::png) detail::check_png_size(page);
+  std::size_t points = 0;
+  for (const ScatterPanel& p : panels) points += static_cast<std::size_t>(p.xy.rows());
+  const bool raster = format != ImageFormat::png && options.max_vector_points > 0 &&
+                      points > options.max_vector_points;
+  detail::write_page(out, format, page, [&](cairo_t* cr) {
+    return detail::draw_figure(cr, layout, panels, legend, colours, options, raster);
+  });
 }
 
 }  // namespace polyrep::plot

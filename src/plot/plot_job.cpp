@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <cmath>
+
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
+#include "polyrep/plot/attention_figures.hpp"
 #include "polyrep/plot/report.hpp"
 #include "polyrep/plot/vega_lite.hpp"
 
@@ -41,12 +44,41 @@ void check_formats(const std::vector<std::string>& formats) {
   }
 }
 
+void check_attention(const ReportData& d, const fs::path& extraction, const PlotOptions& options) {
+  if (options.attention_figures && !d.attention.present()) {
+    throw UsageError("--attention-figures: " + extraction.string() +
+                     " has no attention maps (extract with --attention mean [--attention-sentences N])");
+  }
+}
+
+void log_attention(const AttentionData& a) {
+  if (!a.present()) return;
+  std::size_t cells = 0;
+  for (const AttentionMap& m : a.maps) cells += m.size() * m.size();
+  const double kib = double(cells * a.layers.size()) * 2 * 4 / 3 / 1024;  // Uint16 in base64
+  std::string line = "plot: " + std::to_string(a.maps.size()) + " of " + std::to_string(a.file_maps) +
+                     " attention maps in the report (" + std::to_string(a.kept_groups) + " of " +
+                     std::to_string(a.file_groups) + " translation groups";
+  if (std::int64_t(a.maps.size()) < a.file_maps) line += "; --max-attention-maps " + std::to_string(a.max_maps);
+  log::info(line + "; " + std::to_string(std::llround(kib)) + " KiB)");
+}
+
+std::size_t write_attention(const fs::path& dir, const ReportData& d, const PlotOptions& options) {
+  make_dir(dir);
+  AttentionFigureOptions o;
+  o.formats = options.figures.formats;
+  const std::size_t n = write_attention_figures(dir, d, o);
+  log::info("plot: " + std::to_string(n) + " attention figures in " + dir.string());
+  return n;
+}
+
 }  // namespace
 
 PlotSummary run_plot(const fs::path& extraction, const fs::path& out_dir, const PlotOptions& options) {
   check_formats(options.figures.formats);
   check_out_dir(out_dir);
   const ReportData data = load_report_data(extraction, options.data);
+  check_attention(data, extraction, options);
   make_dir(out_dir);
   PlotSummary summary;
   for (const Cloud& c : data.clouds) summary.points += c.rows.size();
@@ -54,6 +86,8 @@ PlotSummary run_plot(const fs::path& extraction, const fs::path& out_dir, const 
   write_report(summary.report, data);
   log::info("plot: " + summary.report.string() + " (" + std::to_string(summary.points) + " points in " +
             std::to_string(data.clouds.size()) + " clouds, " + std::to_string(data.layers.size()) + " layers)");
+  log_attention(data.attention);
+  summary.attention_maps = data.attention.maps.size();
   if (options.vega_lite) {
     make_dir(out_dir / "vega-lite");
     summary.specs = write_vega_lite(out_dir / "vega-lite", data);
@@ -63,6 +97,9 @@ PlotSummary run_plot(const fs::path& extraction, const fs::path& out_dir, const 
     make_dir(out_dir / "figures");
     summary.figures = write_static_figures(out_dir / "figures", data, options.figures);
     log::info("plot: " + std::to_string(summary.figures) + " figures in " + (out_dir / "figures").string());
+  }
+  if (options.attention_figures && !options.figures.formats.empty()) {
+    summary.attention_figures = write_attention(out_dir / "figures" / "attention", data, options);
   }
   return summary;
 }

@@ -85,6 +85,37 @@ json cloud_json(const Cloud& c) {
   return j;
 }
 
+// An attention weight (a probability) as q / 65535 in [0, 1]: 7.6e-6 at most from the stored value.
+std::uint16_t quantize_weight(float w) {
+  if (!(w > 0)) return 0;  // NaN too
+  return std::uint16_t(std::lround(std::min(1.0, double(w)) * 65535.0));
+}
+
+json attention_json(const AttentionData& a) {
+  std::vector<std::int32_t> sentence;
+  json tokens = json::array();
+  for (const AttentionMap& m : a.maps) {
+    sentence.push_back(m.sentence);
+    tokens.push_back(m.tokens);
+  }
+  json values = json::array();
+  for (std::size_t l = 0; l < a.layers.size(); ++l) {
+    std::vector<std::uint16_t> q;
+    for (const AttentionMap& m : a.maps) {
+      const float* w = m.at(l);
+      for (std::size_t i = 0; i < m.size() * m.size(); ++i) q.push_back(quantize_weight(w[i]));
+    }
+    values.push_back(base64_of(q));
+  }
+  const std::vector<std::int32_t> omitted(a.omitted_sources.begin(), a.omitted_sources.end());
+  return {{"layers", a.layers},         {"count", a.maps.size()},
+          {"sentence", base64_of(sentence)}, {"tokens", std::move(tokens)},
+          {"values", std::move(values)},     {"dtype", a.dtype},
+          {"max_maps", a.max_maps},          {"file_maps", a.file_maps},
+          {"file_groups", a.file_groups},    {"groups", a.kept_groups},
+          {"omitted_source_index", base64_of(omitted)}};
+}
+
 void replace_line(std::string& page, const std::string& placeholder, const std::string& content) {
   const auto at = page.find(placeholder);
   if (at == std::string::npos) throw Error("report template: placeholder " + placeholder + " missing");
@@ -101,19 +132,21 @@ json report_payload(const ReportData& d) {
   std::vector<std::int32_t> source(d.sentences.source_index.begin(), d.sentences.source_index.end());
   json clouds = json::array();
   for (const Cloud& c : d.clouds) clouds.push_back(cloud_json(c));
-  return {{"format", "polyrep-report/1"},
-          {"title", d.title},
-          {"model", d.model},
-          {"source", d.source},
-          {"languages", d.languages},
-          {"colors", colors},
-          {"layers", d.layers},
-          {"sentences",
-           {{"count", d.sentences.text.size()},
-            {"lang", base64_of(lang)},
-            {"source_index", base64_of(source)},
-            {"text", d.sentences.text}}},
-          {"clouds", std::move(clouds)}};
+  json payload = {{"format", "polyrep-report/1"},
+                  {"title", d.title},
+                  {"model", d.model},
+                  {"source", d.source},
+                  {"languages", d.languages},
+                  {"colors", colors},
+                  {"layers", d.layers},
+                  {"sentences",
+                   {{"count", d.sentences.text.size()},
+                    {"lang", base64_of(lang)},
+                    {"source_index", base64_of(source)},
+                    {"text", d.sentences.text}}},
+                  {"clouds", std::move(clouds)}};
+  if (d.attention.present()) payload["attention"] = attention_json(d.attention);
+  return payload;
 }
 
 std::string render_report(const ReportData& data) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "polyrep/core/error.hpp"
 #include "polyrep/extract/extraction_file.hpp"
@@ -122,7 +123,18 @@ void read_views(const Files& f, Cloud& c, const std::vector<std::int64_t>& tsne_
   c.views.push_back(std::move(t));
 }
 
-// The sentences the clouds refer to, renumbered densely in file order.
+// The sentences of the attention maps and all their translations (rows of /sentences).
+void add_attention_sentences(const Files& f, const AttentionData& a, std::map<std::int64_t, std::int32_t>& index) {
+  if (a.maps.empty()) return;
+  const auto source = h5::read_all<std::int64_t>(h5::Dataset::open(f.source.id(), schema::sentences::source_index));
+  std::set<std::int64_t> wanted;
+  for (const AttentionMap& m : a.maps) wanted.insert(source.at(std::size_t(m.row)));
+  for (std::size_t row = 0; row < source.size(); ++row) {
+    if (wanted.count(source[row])) index.emplace(std::int64_t(row), 0);
+  }
+}
+
+// The sentences the clouds and attention maps refer to, renumbered densely in file order.
 void build_sentence_table(const Files& f, ReportData& d) {
   std::map<std::int64_t, std::int32_t> index;
   for (const Cloud& c : d.clouds) {
@@ -130,6 +142,7 @@ void build_sentence_table(const Files& f, ReportData& d) {
       if (s >= 0) index.emplace(s, 0);
     }
   }
+  add_attention_sentences(f, d.attention, index);
   std::vector<std::int64_t> rows;
   for (auto& [row, id] : index) {
     id = std::int32_t(rows.size());
@@ -140,6 +153,7 @@ void build_sentence_table(const Files& f, ReportData& d) {
       if (s >= 0) s = index.at(s);
     }
   }
+  for (AttentionMap& m : d.attention.maps) m.sentence = index.at(m.row);
   const hid_t src = f.source.id();
   d.sentences.text = h5::read_strings_at(h5::Dataset::open(src, schema::sentences::text), rows);
   d.sentences.source_index = h5::read_ints_at(h5::Dataset::open(src, schema::sentences::source_index), rows);
@@ -169,6 +183,7 @@ std::string layer_file_tag(std::int64_t layer) { return std::string(layer < 10 ?
 
 ReportData load_report_data(const fs::path& extraction, const ReportDataOptions& options) {
   if (options.max_points < 1) throw UsageError("--max-points: expected a positive number");
+  if (options.max_attention_maps < 0) throw UsageError("--max-attention-maps: expected 0 or a positive number");
   Files f;
   extract::require_hdf5_file(extraction);
   f.source = h5::File::open(extraction, false);
@@ -188,6 +203,7 @@ ReportData load_report_data(const fs::path& extraction, const ReportDataOptions&
       read_views(f, c, tsne_positions);
       d.clouds.push_back(std::move(c));
     }
+    d.attention = read_attention(f.source.id(), options.max_attention_maps);
     build_sentence_table(f, d);
   } catch (...) {
     rethrow_with_context("plot: reading " + extraction.string());

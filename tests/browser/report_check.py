@@ -2,7 +2,8 @@
 """Check a polyrep report.html in a real headless Chromium, driven over the DevTools protocol.
 
 Usage: report_check.py REPORT.html [--cloud NAME] [--expect-points N] [--hover INDEX --expect-text TEXT]
-                       [--layer SLOT] [--screenshot PNG] [--timings] [--timeout SECONDS]
+                       [--layer SLOT] [--attention EXPECTED.json] [--screenshot PNG] [--timings]
+                       [--timeout SECONDS]
 
 Each check prints one line "ok: ..." or "FAIL: ..."; the exit status is 1 if any check failed,
 77 (skip) if no Chromium is installed. Needs only the standard library and python3-websocket
@@ -24,6 +25,9 @@ import time
 import urllib.request
 
 import websocket
+
+if __name__ == "__main__":  # attention_check imports this module by name: let it find this instance
+    sys.modules.setdefault("report_check", sys.modules["__main__"])
 
 SKIP = 77
 
@@ -360,6 +364,9 @@ def run(args):
             check_points(ck, args.expect_points)
         if args.hover is not None:
             check_hover(ck, payload, cloud, args.hover, args.expect_text)
+        if args.attention:
+            from attention_check import check_attention  # next to this file
+            check_attention(ck, payload, args.attention)
         if args.screenshot:
             shot = cdp.send("Page.captureScreenshot", {"format": "png"}, timeout=args.timeout)
             with open(args.screenshot, "wb") as f:
@@ -392,6 +399,8 @@ def main():
     p.add_argument("--hover", type=int, metavar="INDEX", help="hover this point and check the tooltip")
     p.add_argument("--expect-text", help="text the tooltip must contain (default: the point's string in the payload)")
     p.add_argument("--layer", type=int, metavar="SLOT", help="layer slot to show")
+    p.add_argument("--attention", metavar="EXPECTED_JSON",
+                   help="click sentences and check the attention heatmaps against these maps (README)")
     p.add_argument("--screenshot", metavar="PNG", help="write a screenshot")
     p.add_argument("--timings", action="store_true", help="report frame times while zooming and panning")
     p.add_argument("--timeout", type=float, default=60, help="seconds for each wait (default 60)")

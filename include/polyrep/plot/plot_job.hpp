@@ -2,8 +2,9 @@
 /// `polyrep plot FILE --out DIR`: everything a reader of the results wants to look at, from an
 /// extraction file and its reduction results. DIR gets report.html (the interactive report, one
 /// file that opens offline), figures/ (SVG/PNG/PDF per layer and small-multiples grids) and
-/// vega-lite/ (one CSV per cloud and a Vega-Lite spec per view and layer). Serial: one process
-/// reads the file and writes the outputs.
+/// vega-lite/ (one CSV per cloud and a Vega-Lite spec per view and layer); with `attention_figures`
+/// also figures/attention/ (attention_figures.hpp, in the formats of `figures.formats`). Serial:
+/// one process reads the file and writes the outputs.
 #include <filesystem>
 
 #include "polyrep/plot/report_data.hpp"
@@ -16,11 +17,14 @@ struct PlotOptions {
   StaticFigureOptions figures;
   bool static_figures = true;
   bool vega_lite = true;
+  /// Heatmaps of the report's attention maps; UsageError when the file has none (--attention mean).
+  bool attention_figures = false;
 };
 
 struct PlotSummary {
   std::filesystem::path report;
   std::size_t figures = 0, specs = 0, points = 0;
+  std::size_t attention_maps = 0, attention_figures = 0;
 };
 
 /// Creates DIR if needed; outputs of an earlier run there are replaced.

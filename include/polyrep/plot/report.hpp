@@ -3,7 +3,8 @@
 /// and the data inlined, which opens offline from disk. The data is the JSON described in
 /// src/plot/assets/PAYLOAD.md: coordinates quantised to 16 bits per axis within each view's
 /// bounds (1/65535 of the extent, far below a pixel) and typed arrays in base64, so 200,000 points
-/// x 13 layers x 2 views stay around 30 MB.
+/// x 13 layers x 2 views stay around 30 MB. Attention maps (when the file has them) are quantised to
+/// 16 bits of [0, 1] per weight.
 #include <filesystem>
 #include <string>
 

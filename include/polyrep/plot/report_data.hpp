@@ -4,13 +4,17 @@
 /// with each point's language, display text and sentence, plus the table of those sentences (with
 /// their source index, which links translations). Token clouds show the rows t-SNE ran on, so
 /// both panels show the same points; without t-SNE, or above `max_points`, rows are subsampled by
-/// language as t-SNE does. PCA panels show the first two components.
+/// language as t-SNE does. PCA panels show the first two components. With attention maps in the
+/// file (extract --attention mean), up to `max_attention_maps` of them (attention_data.hpp); their
+/// sentences and those sentences' translations are in the sentence table too.
 #include <Eigen/Core>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <string>
 #include <vector>
+
+#include "polyrep/plot/attention_data.hpp"
 
 namespace polyrep::plot {
 
@@ -49,11 +53,13 @@ struct ReportData {
   std::vector<std::int64_t> layers;  // model layer number per slot (0 = embeddings)
   SentenceTable sentences;
   std::vector<Cloud> clouds;
+  AttentionData attention;  // present() only when the file has /attention
 };
 
 struct ReportDataOptions {
   std::int64_t max_points = 200000;  // per cloud
   std::uint64_t seed = 0;            // subsampling when t-SNE did not choose the rows
+  std::int64_t max_attention_maps = 200;  // whole translation groups, spread evenly; 0: none
 };
 
 /// "embeddings" for layer 0, else "layer N": how every output of plot names a layer.

@@ -1,12 +1,19 @@
 // The report's data: coordinates survive the 16-bit quantisation to within one step of their
 // view's extent, typed arrays are the documented base64 of little-endian values, and no text can
-// end the data's <script> element early (a sentence containing "</script>" or "<!--").
+// end the data's <script> element early (a sentence containing "</script>" or "<!--"); the script
+// is the viewer's modules in name order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "polyrep/plot/report.hpp"
+#include "polyrep/plot/report_assets.hpp"
+#include "polyrep_test/test_paths.hpp"
 
 namespace polyrep::plot {
 namespace {
@@ -92,6 +99,29 @@ TEST(Report, NoTextEndsTheDataScriptEarly) {
   EXPECT_EQ(data.find('<'), std::string::npos);
   EXPECT_NE(data.find("\\u003c/script>"), std::string::npos);  // the text is still there, escaped
   EXPECT_EQ(page.find("<!--POLYREP:"), std::string::npos);      // every placeholder replaced
+}
+
+// The viewer is src/plot/assets/js/*.js joined in name order inside one function scope.
+TEST(Report, ScriptIsTheModulesInNameOrder) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(test::kDataDir).parent_path().parent_path() / "src/plot/assets/js";
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".js") names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  ASSERT_GE(names.size(), 5u);
+  const std::string js(report_js());
+  EXPECT_EQ(js.rfind("(function () {\n'use strict';\n", 0), 0u);
+  EXPECT_EQ(js.substr(js.size() - 6), "})();\n");
+  std::size_t at = 0;
+  for (const std::string& name : names) {
+    std::ifstream in(dir / name, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto found = js.find("js/" + name + "\n" + text, at);
+    ASSERT_NE(found, std::string::npos) << name << " is not in report_js() after the modules before it";
+    at = found + text.size();
+  }
 }
 
 }  // namespace
