@@ -43,6 +43,9 @@ hb_timeout=${POLYREP_CONDOR_HEARTBEAT_TIMEOUT:-120}
 hb_every=${POLYREP_CONDOR_HEARTBEAT_EVERY:-10}
 grace=${POLYREP_CONDOR_KILL_GRACE:-20}
 scratch=${_CONDOR_SCRATCH_DIR:-${TMPDIR:-/tmp}}
+# HTCondor's starter sets no HOME, and Open MPI 5's mpirun stops without one ("Unable to get the
+# user home directory", opal_init failed; 5.0.7): the scratch directory stands in, as for the orted.
+[ -n "${HOME:-}" ] || export HOME=$scratch
 msgdir=$(mktemp -d "$scratch/polyrep-wrapper.XXXXXX")
 
 find_chirp() {
