@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 
 namespace polyrep::mpi {
 class Comm;
@@ -24,6 +25,14 @@ Command add_tokenize(CLI::App& root);
 Command add_reduce(CLI::App& root);
 Command add_plot(CLI::App& root);
 Command add_scaling_report(CLI::App& root);
+
+/// "TEXT:{a,b}=default" for --help, where CLI11 would print the enum's numbers.
+template <typename Map>
+std::string choices_text(const Map& names, const std::string& default_value) {
+  std::string text = "TEXT:{";
+  for (const auto& entry : names) text += (text.back() == '{' ? "" : ",") + entry.first;
+  return text + "}=" + default_value;
+}
 
 /// The rank of this process as the launcher announces it, before MPI_Init (-1 when unknown).
 int launcher_rank();

@@ -42,7 +42,7 @@ Command add_embeddings(CLI::App& root, const std::string& command_line) {
                   "tokenizer's specials, Zyyy for digits and punctuation)");
   app->add_option("--seed", o.seed, "Seed of --vocab-sample")->capture_default_str();
   app->add_option("--dtype", o.dtype, "Storage type: float32 or float16")
-      ->transform(CLI::CheckedTransformer(extract::storage_type_names()))->default_str(to_string(o.dtype));
+      ->transform(CLI::CheckedTransformer(extract::storage_type_names()))->option_text(choices_text(extract::storage_type_names(), to_string(o.dtype)));
   app->add_flag("--overwrite", o.overwrite, "Replace existing output files");
   return Command{app, true, [flags](const mpi::Comm* comm) { run_embeddings_command(*flags, *comm); }};
 }

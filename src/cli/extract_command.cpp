@@ -81,7 +81,7 @@ void add_io_flags(CLI::App* app, ExtractFlags& f) {
 void add_content_flags(CLI::App* app, ExtractFlags& f) {
   auto& o = f.options;
   app->add_option("--dtype", o.dtype, "Storage type of the hidden states: float32 or float16")
-      ->transform(CLI::CheckedTransformer(extract::storage_type_names()))->default_str(to_string(o.dtype));
+      ->transform(CLI::CheckedTransformer(extract::storage_type_names()))->option_text(choices_text(extract::storage_type_names(), to_string(o.dtype)));
   app->add_option("--pooling", o.pooling, "Sentence vectors: comma list of mean, cls, first, last, max")
       ->capture_default_str();
   app->add_option("--layers", o.layers, "Hidden states to keep: all, or e.g. 0,6,12 (0 = embeddings, -1 = last)")
@@ -91,7 +91,7 @@ void add_content_flags(CLI::App* app, ExtractFlags& f) {
   app->add_option("--attention", o.attention,
                   "Attention maps to store per sentence: none, or mean (the probabilities averaged over "
                   "heads, every transformer layer; /attention in the file)")
-      ->transform(CLI::CheckedTransformer(extract::attention_mode_names()))->default_str(to_string(o.attention));
+      ->transform(CLI::CheckedTransformer(extract::attention_mode_names()))->option_text(choices_text(extract::attention_mode_names(), to_string(o.attention)));
   app->add_option("--attention-sentences", o.attention_sentences,
                   "With --attention: maps only for the first N sampled sentences of each language (0 = all); "
                   "a map takes T*T values per layer")
@@ -110,11 +110,11 @@ void add_run_flags(CLI::App* app, ExtractFlags& f) {
                   "bounds memory per rank (0 = tokens/32 within 384..1024 on a CPU, 2048..16384 on a GPU)")
       ->capture_default_str();
   app->add_option("--device", o.device, "Where the forward runs: auto, cpu or cuda")
-      ->transform(CLI::CheckedTransformer(model::device_request_names()))->default_str(model::to_string(o.device));
+      ->transform(CLI::CheckedTransformer(model::device_request_names()))->option_text(choices_text(model::device_request_names(), model::to_string(o.device)));
   app->add_option("--precision", o.precision,
                   "Arithmetic of the forward: float32, float16 or bfloat16 (LayerNorm and softmax "
                   "accumulate in float32; independent of the stored --dtype)")
-      ->transform(CLI::CheckedTransformer(model::precision_names()))->default_str(model::to_string(o.precision));
+      ->transform(CLI::CheckedTransformer(model::precision_names()))->option_text(choices_text(model::precision_names(), model::to_string(o.precision)));
   app->add_option("--threads", o.threads,
                   "Intra-op threads per rank (0 = the cores this rank may run on, shared fairly with "
                   "the node's other ranks)")->capture_default_str();
@@ -123,7 +123,7 @@ void add_run_flags(CLI::App* app, ExtractFlags& f) {
                   "Write each window on a second thread while the next is computed: auto, on or off "
                   "(auto: on when the forward runs on a GPU and the CPU would idle; needs "
                   "MPI_THREAD_SERIALIZED)")
-      ->transform(CLI::CheckedTransformer(extract::overlap_names()))->default_str(to_string(o.overlap));
+      ->transform(CLI::CheckedTransformer(extract::overlap_names()))->option_text(choices_text(extract::overlap_names(), to_string(o.overlap)));
   app->add_option("--metrics", o.metrics,
                   "Write per-rank phase times, counters and peak memory as JSON (for scaling studies)");
   app->add_flag("-q,--quiet", f.quiet, "Only warnings and errors");

@@ -98,7 +98,7 @@ FileReport inspect_file(const std::filesystem::path& path) {
     out << name << ": " << attr_text(root, name) << "\n";
   }
   // Only in files that have them (written since they exist).
-  for (const char* name : {attr::attention, attr::attention_sentences, attr::adapters}) {
+  for (const char* name : {attr::attention, attr::attention_sentences, attr::adapters, "embedding_table"}) {
     if (h5::has_attr(root, name)) out << name << ": " << attr_text(root, name) << "\n";
   }
   language_counts(root, out);
