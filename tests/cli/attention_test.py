@@ -5,7 +5,8 @@ For each tiny model, the reference's parallel sentences 000..003 (en, de, fr, es
 head-averaged attentions the fixture holds) become line 0 of four language files, with another
 sentence as line 1. `--attention-sentences 1` must give maps for exactly line 0 of each
 language; every map must equal HF's `attention_mean` within 1e-5 (--dtype float32); the file at
-np 1 and at np 2 (one thread per rank) must be byte-identical in /attention; the README's h5py recipe must read them;
+np 1 and at np 2 (one thread per rank) must be byte-identical in /attention, also with one sentence
+per window (ranks then write rounds without maps); the README's h5py recipe must read them;
 a causal model's maps are lower-triangular; `--attention none` writes no /attention; and the
 float16 file holds the same maps within float16 rounding.
 
@@ -56,6 +57,15 @@ def check_model(model):
     extract(model, corpus, f32b, *args, "--dtype", "float32", np2=True)
     extract(model, corpus, f16, *args, "--dtype", "float16")
     extract(model, corpus, none, "--dtype", "float32")
+    # One sentence per window: most rounds' windows hold no map, so ranks join the collective
+    # write of /attention/mean with nothing (and np 2 must still equal np 1).
+    small1, small2 = f"{work}/{model}/small1.h5", f"{work}/{model}/small2.h5"
+    extract(model, corpus, small1, *args, "--dtype", "float32", "--window-tokens", "1")
+    extract(model, corpus, small2, *args, "--dtype", "float32", "--window-tokens", "1", np2=True)
+    with h5py.File(small1) as a, h5py.File(small2) as b, h5py.File(f32) as c:
+        for name in ("sentence", "offset", "mean"):
+            assert np.array_equal(a[f"attention/{name}"][()], b[f"attention/{name}"][()]), f"small windows: {name}"
+        assert np.abs(a["attention/mean"][()] - c["attention/mean"][()]).max() <= 1e-6, "windows changed the maps"
     layers = int(ref.attrs["num_layers"])
     with h5py.File(f32) as f, h5py.File(f32b) as g, h5py.File(f16) as h, h5py.File(none) as n:
         assert "attention" not in n, "--attention none wrote /attention"
