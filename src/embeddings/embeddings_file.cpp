@@ -18,17 +18,14 @@
 #include "polyrep/h5/attribute.hpp"
 #include "polyrep/h5/dataset.hpp"
 #include "polyrep/h5/file.hpp"
-#include "polyrep/h5/link.hpp"
 #include "polyrep/h5/strings.hpp"
 #include "polyrep/model/adapter_record.hpp"
 #include "polyrep/model/config.hpp"
 #include "polyrep/model/encoder.hpp"
 #include "polyrep/mpi/agree.hpp"
 #include "polyrep/mpi/comm.hpp"
-#include "polyrep/reduce/results_file.hpp"
 #include "polyrep/schema/attributes.hpp"
 #include "polyrep/schema/extraction.hpp"
-#include "polyrep/schema/results.hpp"
 #include "polyrep/tokenizer/tokenizer.hpp"
 #include "polyrep/tokenizer/unicode_script.hpp"
 
@@ -149,15 +146,13 @@ void set_attributes(hid_t root, const EmbeddingsOptions& o, const Table& table, 
   h5::set_attr(root, attr::run_id, std::string(run_id));
 }
 
-// The serial half, as extract's finalize: strings, attributes, the /reduce link, complete = 1
-// last, then the rename.
+// The serial half, as extract's finalize (extract::complete_file): strings and attributes, then
+// the /reduce link, complete = 1 and the rename.
 void write_table(const fs::path& path, const Table& table, const EmbeddingsOptions& o, const model::ModelConfig& c,
                  const model::EmbeddingTables& t, const std::string& tokenizer_kind, const std::string& adapters) {
   const fs::path partial = extract::partial_path(path);
   write_rows(partial, table, o.dtype == extract::StorageType::float16, mpi::Comm::self());
-  try {
-    h5::File file = h5::File::open(partial, true);
-    const hid_t root = file.id();
+  extract::complete_file(partial, path, [&](hid_t root) {
     h5::write_string_dataset(root, schema::languages, table.groups.groups).close();
     h5::write_string_dataset(root, schema::sentences::text, table.text).close();
     h5::write_string_dataset(root, schema::tokens::text, table.text).close();
@@ -165,16 +160,7 @@ void write_table(const fs::path& path, const Table& table, const EmbeddingsOptio
     h5::Dataset tokens = h5::Dataset::open(root, schema::hidden::tokens);
     h5::set_attr(tokens.id(), schema::attr::layers, std::vector<std::int64_t>{0});
     tokens.close();
-    h5::create_external_link(root, schema::results_group, reduce::results_path(path).filename().string(),
-                             schema::results_group);
-    h5::set_attr(root, schema::attr::complete, std::int64_t{1});
-    file.close();
-  } catch (...) {
-    rethrow_with_context("finishing " + partial.string());
-  }
-  std::error_code ec;
-  fs::rename(partial, path, ec);
-  if (ec) throw IoError("--out: cannot move '" + partial.string() + "' to '" + path.string() + "': " + ec.message());
+  });
 }
 
 }  // namespace

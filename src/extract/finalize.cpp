@@ -89,15 +89,11 @@ void describe_hidden(hid_t root, const std::vector<Attribute>& attributes) {
 
 fs::path partial_path(const fs::path& out) { return fs::path(out.string() + ".partial"); }
 
-void finalize_output(const fs::path& partial, const fs::path& final_path, const FinalizeInput& input) {
+void complete_file(const fs::path& partial, const fs::path& final_path, const std::function<void(hid_t root)>& write) {
   try {
     h5::File file = h5::File::open(partial, true);
     const hid_t root = file.id();
-    h5::write_string_dataset(root, schema::languages, input.corpus->languages());
-    write_sentence_texts(root, input);
-    write_token_texts(root, input);
-    write_attributes(root, input.attributes);
-    describe_hidden(root, input.attributes);
+    write(root);
     // Made now, while the file is still partial, so that reduce never has to open it for writing.
     h5::create_external_link(root, schema::results_group, reduce::results_path(final_path).filename().string(),
                              schema::results_group);
@@ -113,6 +109,16 @@ void finalize_output(const fs::path& partial, const fs::path& final_path, const 
     throw IoError("--out: cannot move '" + partial.string() + "' to '" + final_path.string() +
                   "': " + ec.message());
   }
+}
+
+void finalize_output(const fs::path& partial, const fs::path& final_path, const FinalizeInput& input) {
+  complete_file(partial, final_path, [&](hid_t root) {
+    h5::write_string_dataset(root, schema::languages, input.corpus->languages());
+    write_sentence_texts(root, input);
+    write_token_texts(root, input);
+    write_attributes(root, input.attributes);
+    describe_hidden(root, input.attributes);
+  });
 }
 
 }  // namespace polyrep::extract

@@ -4,7 +4,10 @@
 /// in chunks, never held whole), the run's root attributes, then `complete = 1`, and finally the
 /// atomic rename from the partial path to the requested one. A file without `complete = 1` is
 /// never left under the final name.
+#include <hdf5.h>
+
 #include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <string>
 #include <variant>
@@ -34,6 +37,13 @@ struct FinalizeInput {
 
 void finalize_output(const std::filesystem::path& partial, const std::filesystem::path& final_path,
                      const FinalizeInput& input);
+
+/// The end every extraction-schema file shares (extract, embeddings): opens `partial` for writing,
+/// lets `write` add what the collective half could not (strings, attributes), links /reduce to
+/// the results file of `final_path`, sets `complete = 1` last, closes and renames it to
+/// `final_path`. Errors name the partial file (IoError for the rename).
+void complete_file(const std::filesystem::path& partial, const std::filesystem::path& final_path,
+                   const std::function<void(hid_t root)>& write);
 
 /// "<out>.partial": where a run writes until it is complete.
 std::filesystem::path partial_path(const std::filesystem::path& out);
