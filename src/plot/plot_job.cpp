@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "polyrep/core/error.hpp"
 #include "polyrep/core/log.hpp"
 #include "polyrep/plot/attention_figures.hpp"
+#include "polyrep/plot/compare_report.hpp"
 #include "polyrep/plot/report.hpp"
 #include "polyrep/plot/vega_lite.hpp"
 
@@ -72,11 +74,50 @@ std::size_t write_attention(const fs::path& dir, const ReportData& d, const Plot
   return n;
 }
 
+void log_cka(const CompareData& d) {
+  if (d.sentence_cka.empty()) return;
+  std::string line;
+  for (std::size_t slot = 0; slot < d.sentence_cka.size(); ++slot) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.4f", d.sentence_cka[slot]);
+    line += (slot ? ", " : "") + layer_label(d.a.layers[slot]) + " " + value;
+  }
+  log::info("plot: linear CKA of the sentence vectors (" + compare_title(d) + ", " + std::to_string(d.cka_rows) +
+            " sentences): " + line);
+}
+
+PlotSummary run_compare(const fs::path& extraction, const fs::path& out_dir, const PlotOptions& options) {
+  if (options.attention_figures) {
+    throw UsageError("--attention-figures: not with --compare (plot each file alone for its attention maps)");
+  }
+  CompareOptions o;
+  o.data = options.data;
+  o.labels = options.labels;
+  const CompareData data = load_compare_data(extraction, options.compare, o);
+  make_dir(out_dir);
+  PlotSummary summary;
+  for (const Cloud& c : data.a.clouds) summary.points += c.rows.size();
+  summary.report = out_dir / "report.html";
+  write_report_page(summary.report, compare_payload(data));
+  log::info("plot: " + summary.report.string() + " (" + compare_title(data) + ": " + std::to_string(summary.points) +
+            " points of each file in " + std::to_string(data.a.clouds.size()) + " clouds, " +
+            std::to_string(data.a.layers.size()) + " layers)");
+  log_cka(data);
+  if (options.static_figures && !options.figures.formats.empty()) {
+    make_dir(out_dir / "figures");
+    summary.figures = write_compare_figures(out_dir / "figures", data, options.figures);
+    log::info("plot: " + std::to_string(summary.figures) + " compare figures in " + (out_dir / "figures").string());
+  }
+  return summary;
+}
+
 }  // namespace
 
 PlotSummary run_plot(const fs::path& extraction, const fs::path& out_dir, const PlotOptions& options) {
   check_formats(options.figures.formats);
   check_out_dir(out_dir);
+  if (!options.compare.empty()) return run_compare(extraction, out_dir, options);
+  if (!options.labels.empty()) throw UsageError("--labels: only with --compare");
   const ReportData data = load_report_data(extraction, options.data);
   check_attention(data, extraction, options);
   make_dir(out_dir);

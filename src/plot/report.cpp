@@ -75,13 +75,7 @@ json cloud_json(const Cloud& c) {
     std::vector<std::uint32_t> occ(c.occurrences.begin(), c.occurrences.end());
     j["occurrences"] = base64_of(occ);
   }
-  json views = json::array();
-  for (const View& v : c.views) {
-    json layers = json::array();
-    for (const ViewLayer& l : v.layers) layers.push_back(layer_json(l, v.method));
-    views.push_back({{"method", v.method}, {"layers", std::move(layers)}});
-  }
-  j["views"] = std::move(views);
+  j["views"] = views_json(c);
   return j;
 }
 
@@ -124,6 +118,16 @@ void replace_line(std::string& page, const std::string& placeholder, const std::
 
 }  // namespace
 
+json views_json(const Cloud& c) {
+  json views = json::array();
+  for (const View& v : c.views) {
+    json layers = json::array();
+    for (const ViewLayer& l : v.layers) layers.push_back(layer_json(l, v.method));
+    views.push_back({{"method", v.method}, {"layers", std::move(layers)}});
+  }
+  return views;
+}
+
 json report_payload(const ReportData& d) {
   if (d.languages.size() > 65535) throw InputError("plot: more than 65535 languages do not fit the report");
   std::vector<std::string> colors;
@@ -149,10 +153,12 @@ json report_payload(const ReportData& d) {
   return payload;
 }
 
-std::string render_report(const ReportData& data) {
+std::string render_report(const ReportData& data) { return render_report_page(report_payload(data)); }
+
+std::string render_report_page(const json& payload) {
   // Invalid UTF-8 cannot come from an extraction file (extract validates it), but replace rather
   // than fail if it ever does.
-  std::string json_text = report_payload(data).dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string json_text = payload.dump(-1, ' ', false, json::error_handler_t::replace);
   // "</script" or "<!--" inside a string would end or confuse the <script> element; JSON only has
   // '<' inside strings, where \u003c is the same character.
   std::string escaped;
@@ -173,8 +179,10 @@ std::string render_report(const ReportData& data) {
   return page;
 }
 
-void write_report(const std::filesystem::path& out, const ReportData& data) {
-  const std::string page = render_report(data);
+void write_report(const std::filesystem::path& out, const ReportData& data) { write_report_page(out, report_payload(data)); }
+
+void write_report_page(const std::filesystem::path& out, const json& payload) {
+  const std::string page = render_report_page(payload);
   const std::filesystem::path tmp = out.string() + ".tmp";
   {
     std::ofstream f(tmp, std::ios::binary);

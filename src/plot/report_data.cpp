@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "polyrep/core/error.hpp"
 #include "polyrep/extract/extraction_file.hpp"
@@ -34,37 +35,45 @@ const char* cloud_label(const std::string& name) {
   return "Token types (mean per language)";
 }
 
-reduce::LanguageRows cloud_languages(const Files& f, const std::string& name) {
-  if (name != schema::cloud::types) return reduce::language_rows(f.source.id(), name == schema::cloud::tokens);
-  return reduce::language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(f.results.id(), schema::types::lang)));
-}
-
 std::int32_t language_of(const reduce::LanguageRows& langs, std::int64_t row) {
   const auto g = std::upper_bound(langs.offsets.begin(), langs.offsets.end(), row) - langs.offsets.begin() - 1;
   return langs.languages[std::size_t(g)];
 }
 
-// The cloud's rows (and their positions among the t-SNE rows, when t-SNE ran): t-SNE's own
-// selection, further subsampled by language when it holds more than max_points.
-void choose_rows(const Files& f, Cloud& c, const reduce::LanguageRows& langs, const ReportDataOptions& o,
-                 std::vector<std::int64_t>& tsne_positions) {
-  const std::string tsne_rows = schema::tsne(c.name).rows();
-  if (!h5::exists(f.results.id(), tsne_rows)) {
-    // No t-SNE: sample the cloud's own per-language blocks (never materialise all its rows).
-    c.rows = reduce::stratified_rows(langs.offsets, o.max_points, o.seed);
-    for (std::int64_t r : c.rows) c.lang.push_back(language_of(langs, r));
-    return;
+// The rows of a one-file report: t-SNE's own selection, further subsampled by language when it
+// holds more than max_points; without t-SNE the cloud's per-language blocks, sampled (never all
+// of its rows materialised).
+CloudRows plan_cloud(const Files& f, const std::string& name, const ReportDataOptions& o) {
+  const hid_t r = f.results.id();
+  CloudRows p{name, {}, h5::exists(r, schema::tsne(name).embedding())};
+  const reduce::LanguageRows langs = cloud_language_rows(f.source.id(), r, name);
+  const std::string tsne_rows = schema::tsne(name).rows();
+  if (!h5::exists(r, tsne_rows)) {
+    p.rows = reduce::stratified_rows(langs.offsets, o.max_points, o.seed);
+    p.tsne = false;
+    return p;
   }
-  const auto base = h5::read_all<std::int64_t>(h5::Dataset::open(f.results.id(), tsne_rows));
-  std::vector<std::int64_t> offsets{0};  // per-language blocks of positions in base
-  for (std::size_t i = 1; i <= base.size(); ++i) {
-    if (i == base.size() || language_of(langs, base[i]) != language_of(langs, base[i - 1])) {
-      offsets.push_back(std::int64_t(i));
+  const auto base = h5::read_all<std::int64_t>(h5::Dataset::open(r, tsne_rows));
+  for (std::int64_t at : subsample_positions(base, langs, o.max_points, o.seed)) p.rows.push_back(base[std::size_t(at)]);
+  return p;
+}
+
+// Where each of the cloud's rows is among the rows its t-SNE ran on.
+std::vector<std::int64_t> tsne_positions(const Files& f, const fs::path& path, const CloudRows& p) {
+  const auto base = h5::read_all<std::int64_t>(h5::Dataset::open(f.results.id(), schema::tsne(p.name).rows()));
+  std::unordered_map<std::int64_t, std::int64_t> at;
+  at.reserve(base.size());
+  for (std::size_t i = 0; i < base.size(); ++i) at.emplace(base[i], std::int64_t(i));
+  std::vector<std::int64_t> positions;
+  positions.reserve(p.rows.size());
+  for (std::int64_t row : p.rows) {
+    const auto it = at.find(row);
+    if (it == at.end()) {
+      throw InputError(path.string() + ": row " + std::to_string(row) + " of the " + p.name + " has no t-SNE layout");
     }
+    positions.push_back(it->second);
   }
-  tsne_positions = reduce::stratified_rows(offsets, o.max_points, o.seed);
-  for (std::int64_t p : tsne_positions) c.rows.push_back(base[std::size_t(p)]);
-  for (std::int64_t r : c.rows) c.lang.push_back(language_of(langs, r));
+  return positions;
 }
 
 void read_labels(const Files& f, Cloud& c) {
@@ -91,7 +100,7 @@ Layout first_two(const Eigen::MatrixXf& m) {
   return xy;
 }
 
-void read_views(const Files& f, Cloud& c, const std::vector<std::int64_t>& tsne_positions) {
+void read_views(const Files& f, Cloud& c, bool with_tsne, const std::vector<std::int64_t>& tsne_positions) {
   const hid_t r = f.results.id();
   const schema::PcaPaths pca = schema::pca(c.name);
   // Token types are averaged in the tokens' PCA space, so they share its explained variance.
@@ -110,7 +119,7 @@ void read_views(const Files& f, Cloud& c, const std::vector<std::int64_t>& tsne_
   }
   c.views.push_back(std::move(p));
   const schema::TsnePaths tsne = schema::tsne(c.name);
-  if (!h5::exists(r, tsne.embedding())) return;
+  if (!with_tsne) return;
   h5::Dataset embedding = h5::Dataset::open(r, tsne.embedding());
   const auto kl = h5::read_all<double>(h5::Dataset::open(r, tsne.kl_divergence()));
   View t{"tsne", {}};
@@ -121,6 +130,21 @@ void read_views(const Files& f, Cloud& c, const std::vector<std::int64_t>& tsne_
     t.layers.push_back(std::move(v));
   }
   c.views.push_back(std::move(t));
+}
+
+Cloud load_cloud(const Files& f, const fs::path& path, const CloudRows& p) {
+  if (!h5::exists(f.results.id(), schema::pca(p.name).projection())) {
+    throw InputError(path.string() + ": no PCA of the " + p.name + " in its reduction results");
+  }
+  Cloud c;
+  c.name = p.name;
+  c.label = cloud_label(p.name);
+  c.rows = p.rows;
+  const reduce::LanguageRows langs = cloud_language_rows(f.source.id(), f.results.id(), p.name);
+  for (std::int64_t r : c.rows) c.lang.push_back(language_of(langs, r));
+  read_labels(f, c);
+  read_views(f, c, p.tsne, p.tsne ? tsne_positions(f, path, p) : std::vector<std::int64_t>{});
+  return c;
 }
 
 // The sentences of the attention maps and all their translations (rows of /sentences).
@@ -175,35 +199,62 @@ void read_header(const Files& f, const fs::path& extraction, ReportData& d) {
   d.layers = h5::get_attr_int_vector(src, attr::layers);
 }
 
+Files open_files(const fs::path& extraction) {
+  Files f;
+  extract::require_hdf5_file(extraction);
+  f.source = h5::File::open(extraction, false);
+  extract::require_complete_extraction(f.source.id(), extraction);
+  f.results = reduce::open_results(extraction);
+  return f;
+}
+
 }  // namespace
 
 std::string layer_label(std::int64_t layer) { return layer == 0 ? "embeddings" : "layer " + std::to_string(layer); }
 
 std::string layer_file_tag(std::int64_t layer) { return std::string(layer < 10 ? "layer0" : "layer") + std::to_string(layer); }
 
+reduce::LanguageRows cloud_language_rows(hid_t extraction_root, hid_t results_root, const std::string& cloud) {
+  if (cloud != schema::cloud::types) return reduce::language_rows(extraction_root, cloud == schema::cloud::tokens);
+  return reduce::language_rows(h5::read_all<std::int32_t>(h5::Dataset::open(results_root, schema::types::lang)));
+}
+
+std::vector<std::int64_t> subsample_positions(const std::vector<std::int64_t>& rows, const reduce::LanguageRows& langs,
+                                              std::int64_t max_points, std::uint64_t seed) {
+  std::vector<std::int64_t> offsets{0};  // per-language blocks of positions in rows
+  for (std::size_t i = 1; i <= rows.size(); ++i) {
+    if (i == rows.size() || language_of(langs, rows[i]) != language_of(langs, rows[i - 1])) {
+      offsets.push_back(std::int64_t(i));
+    }
+  }
+  return reduce::stratified_rows(offsets, max_points, seed);
+}
+
 ReportData load_report_data(const fs::path& extraction, const ReportDataOptions& options) {
   if (options.max_points < 1) throw UsageError("--max-points: expected a positive number");
   if (options.max_attention_maps < 0) throw UsageError("--max-attention-maps: expected 0 or a positive number");
-  Files f;
-  extract::require_hdf5_file(extraction);
-  f.source = h5::File::open(extraction, false);
-  extract::require_complete_extraction(f.source.id(), extraction);
-  f.results = reduce::open_results(extraction);
+  const Files f = open_files(extraction);
   ReportData d;
   try {
     read_header(f, extraction, d);
     for (const std::string name : {schema::cloud::sentences, schema::cloud::tokens, schema::cloud::types}) {
       if (!h5::exists(f.results.id(), schema::pca(name).projection())) continue;
-      Cloud c;
-      c.name = name;
-      c.label = cloud_label(name);
-      std::vector<std::int64_t> tsne_positions;
-      choose_rows(f, c, cloud_languages(f, name), options, tsne_positions);
-      read_labels(f, c);
-      read_views(f, c, tsne_positions);
-      d.clouds.push_back(std::move(c));
+      d.clouds.push_back(load_cloud(f, extraction, plan_cloud(f, name, options)));
     }
     d.attention = read_attention(f.source.id(), options.max_attention_maps);
+    build_sentence_table(f, d);
+  } catch (...) {
+    rethrow_with_context("plot: reading " + extraction.string());
+  }
+  return d;
+}
+
+ReportData load_report_data(const fs::path& extraction, const std::vector<CloudRows>& clouds) {
+  const Files f = open_files(extraction);
+  ReportData d;
+  try {
+    read_header(f, extraction, d);
+    for (const CloudRows& p : clouds) d.clouds.push_back(load_cloud(f, extraction, p));
     build_sentence_table(f, d);
   } catch (...) {
     rethrow_with_context("plot: reading " + extraction.string());

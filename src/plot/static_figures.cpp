@@ -41,7 +41,41 @@ std::size_t write_all_formats(const fs::path& stem, const std::vector<ScatterPan
   return formats.size();
 }
 
+const char* method_name(const View& v) { return v.method == "pca" ? "PCA" : "t-SNE"; }
+
+// " · sentence CKA 0.9647" for the sentences at a layer where it is defined, else "".
+std::string cka_note(const CompareData& d, const Cloud& c, std::size_t slot) {
+  if (c.name != "sentences" || slot >= d.sentence_cka.size() || !std::isfinite(d.sentence_cka[slot])) return "";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, " · linear CKA %.4f", d.sentence_cka[slot]);
+  return buf;
+}
+
 }  // namespace
+
+std::size_t write_compare_figures(const fs::path& dir, const CompareData& d, const StaticFigureOptions& options) {
+  Legend legend;
+  legend.names = d.a.languages;
+  std::size_t written = 0;
+  FigureOptions o;
+  o.seed = options.seed;
+  o.columns = 2;
+  o.panel_size = 300;  // room for the labels as panel titles
+  for (std::size_t k = 0; k < d.a.clouds.size(); ++k) {
+    const Cloud &a = d.a.clouds[k], &b = d.b.clouds[k];
+    for (std::size_t v = 0; v < a.views.size() && v < b.views.size(); ++v) {
+      for (std::size_t slot = 0; slot < d.a.layers.size(); ++slot) {
+        std::vector<ScatterPanel> panels{panel(d.a, a, a.views[v], slot, false), panel(d.b, b, b.views[v], slot, false)};
+        panels[0].title = d.labels[0];
+        panels[1].title = d.labels[1];
+        o.title = a.label + " · " + layer_label(d.a.layers[slot]) + " · " + method_name(a.views[v]) + cka_note(d, a, slot);
+        const std::string stem = "compare_" + a.name + "_" + a.views[v].method + "_" + layer_file_tag(d.a.layers[slot]);
+        written += write_all_formats(dir / stem, panels, legend, o, options.formats);
+      }
+    }
+  }
+  return written;
+}
 
 std::size_t write_static_figures(const fs::path& dir, const ReportData& d, const StaticFigureOptions& options) {
   Legend legend;

@@ -2,8 +2,8 @@
 """Check a polyrep report.html in a real headless Chromium, driven over the DevTools protocol.
 
 Usage: report_check.py REPORT.html [--cloud NAME] [--expect-points N] [--hover INDEX --expect-text TEXT]
-                       [--layer SLOT] [--attention EXPECTED.json] [--screenshot PNG] [--timings]
-                       [--timeout SECONDS]
+                       [--layer SLOT] [--attention EXPECTED.json] [--compare EXPECTED.json]
+                       [--screenshot PNG] [--timings] [--timeout SECONDS]
 
 Each check prints one line "ok: ..." or "FAIL: ..."; the exit status is 1 if any check failed,
 77 (skip) if no Chromium is installed. Needs only the standard library and python3-websocket
@@ -367,6 +367,9 @@ def run(args):
         if args.attention:
             from attention_check import check_attention  # next to this file
             check_attention(ck, payload, args.attention)
+        if args.compare:
+            from compare_check import check_compare  # next to this file
+            check_compare(ck, payload, args.compare)
         if args.screenshot:
             shot = cdp.send("Page.captureScreenshot", {"format": "png"}, timeout=args.timeout)
             with open(args.screenshot, "wb") as f:
@@ -401,6 +404,7 @@ def main():
     p.add_argument("--layer", type=int, metavar="SLOT", help="layer slot to show")
     p.add_argument("--attention", metavar="EXPECTED_JSON",
                    help="click sentences and check the attention heatmaps against these maps (README)")
+    p.add_argument("--compare", metavar="EXPECTED_JSON", help="check a plot --compare report against these values (README)")
     p.add_argument("--screenshot", metavar="PNG", help="write a screenshot")
     p.add_argument("--timings", action="store_true", help="report frame times while zooming and panning")
     p.add_argument("--timeout", type=float, default=60, help="seconds for each wait (default 60)")

@@ -7,7 +7,7 @@
 # sentence with a map must show its heatmap and its translations' (cells, token labels, colours
 # and hover weights from the file), following the layer slider (report_check.py --attention). Also
 # checks that the report loads nothing from elsewhere and that the figures and Vega-Lite specs are
-# there and parse.
+# there and parse, and a plot --compare report of a base and a LoRA extraction (report_check.py --compare).
 #   report_test.sh POLYREP_BINARY        (exit 77: no Chromium or no h5py here, test skipped)
 set -euo pipefail
 polyrep=$1
@@ -97,6 +97,55 @@ check=("$python" "$here/report_check.py" "$work/out/report.html")
 "$python" "$here/report_check.py" "$work/out0/report.html" --attention "$work/omitted.json"
 "${check[@]}" --cloud tokens --expect-points "${expect[3]}" --hover "${expect[4]}" --expect-text "$(hex "${expect[5]}")" --layer 2
 "${check[@]}" --cloud types --expect-points "${expect[6]}" --hover "${expect[7]}" --expect-text "$(hex "${expect[8]}")"
+
+# plot --compare: a base and a LoRA extraction of the same sentences (tiny-bert), reduced alike. The
+# payload's two datasets must decode to each file's own layouts (h5py) and its CKA be numpy's of the
+# files' sentence vectors; in the browser both models' panels must draw the same points, follow the
+# slider together, mark a hovered or pinned point in all four panels and show the payload's CKA
+# (report_check.py --compare); figures/ holds the compare_<cloud>_<method>_layerNN files.
+cmp=(--model "$data/models/tiny-bert" --corpus "$data/flores200" --split dev --langs eng_Latn,fra_Latn,hin_Deva --sample 10)
+mpirun "${flags[@]}" -np 2 "$polyrep" extract "${cmp[@]}" --out "$work/base.h5" -q
+mpirun "${flags[@]}" -np 2 "$polyrep" extract "${cmp[@]}" --adapter "$data/adapters/tiny-bert-lora" --out "$work/lora.h5" -q
+for f in base lora; do
+  mpirun "${flags[@]}" -np 2 "$polyrep" reduce "$work/$f.h5" --pca 8 --tsne --average-token-duplicates \
+    --iterations 300 --perplexity 5 --tsne-max-points 400
+done
+"$polyrep" plot "$work/base.h5" --compare "$work/lora.h5" --labels "base,LoRA" --out "$work/cmp" --formats svg,png
+"$python" - "$work" <<'PY'
+import base64, json, re, sys
+import h5py, numpy as np
+work = sys.argv[1]
+files = [h5py.File(f"{work}/{n}.h5", "r") for n in ("base", "lora")]
+html = open(f"{work}/cmp/report.html", encoding="utf-8").read()
+p = json.loads(re.search(r'id="polyrep-data">(.*?)</script>', html, re.S).group(1))
+for side, (clouds, f) in enumerate([(p["clouds"], files[0]), (p["compare"]["clouds"], files[1])]):
+    for c in clouds:
+        rows = f[f"reduce/tsne/{c['name']}/rows"][()]
+        assert c["count"] == len(rows), (c["name"], c["count"], len(rows))
+        want = {"pca": f[f"reduce/pca/{c['name']}/projection"][()][:, rows, :2], "tsne": f[f"reduce/tsne/{c['name']}/embedding"][()]}
+        for v in c["views"]:
+            for l, layer in enumerate(v["layers"]):
+                b = layer["bounds"]
+                q = np.frombuffer(base64.b64decode(layer["xy"]), "<u2").reshape(-1, 2) / 65535.0
+                xy = np.stack([b[0] + q[:, 0] * (b[1] - b[0]), b[2] + q[:, 1] * (b[3] - b[2])], 1)
+                err = np.abs(xy - want[v["method"]][l]).max(0) / (np.array([b[1] - b[0], b[3] - b[2]]) / 65535)
+                assert err.max() <= 1.01, (side, c["name"], v["method"], l, err)
+print("ok: the compare payload's two datasets decode to base.h5's and lora.h5's own layouts of the same rows")
+def cka(x, y):
+    x, y = x - x.mean(0), y - y.mean(0)
+    return float(np.linalg.norm(y.T @ x) ** 2 / (np.linalg.norm(x.T @ x) * np.linalg.norm(y.T @ y)))
+m = [f["hidden/sentences/mean"][()].astype(np.float64) for f in files]
+expect = {"labels": ["base", "LoRA"], "layers": files[0]["hidden/layers"][()].tolist(), "hover": 7,
+          "points": {c["name"]: c["count"] for c in p["clouds"]}, "cka": [cka(m[0][l], m[1][l]) for l in range(m[0].shape[0])]}
+json.dump(expect, open(f"{work}/compare.json", "w"))
+print("numpy's linear CKA per layer:", ", ".join("%.4f" % v for v in expect["cka"]))
+PY
+"$python" "$here/report_check.py" "$work/cmp/report.html" --compare "$work/compare.json"
+expected=$(for c in sentences tokens types; do for m in pca tsne; do for l in 00 01 02; do for e in png svg; do
+  echo "compare_${c}_${m}_layer$l.$e"; done; done; done; done | sort)
+[[ "$(cd "$work/cmp/figures" && ls | sort)" == "$expected" ]] || { echo "FAIL: figures/ of the compare report: $(ls "$work/cmp/figures")"; exit 1; }
+[[ ! -e $work/cmp/vega-lite ]] || { echo "FAIL: the compare report wrote vega-lite/"; exit 1; }
+echo "ok: figures/ holds the $(wc -l <<<"$expected") compare_<cloud>_<method>_layerNN files; report.html $(du -k "$work/cmp/report.html" | cut -f1) KiB"
 
 for cloud in sentences tokens types; do
   for f in "${cloud}_layer00" "${cloud}_layer02" "${cloud}_pca_grid" "${cloud}_tsne_grid"; do

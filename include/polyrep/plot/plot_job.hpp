@@ -6,6 +6,8 @@
 /// also figures/attention/ (attention_figures.hpp, in the formats of `figures.formats`). Serial:
 /// one process reads the file and writes the outputs.
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "polyrep/plot/report_data.hpp"
 #include "polyrep/plot/static_figures.hpp"
@@ -19,6 +21,10 @@ struct PlotOptions {
   bool vega_lite = true;
   /// Heatmaps of the report's attention maps; UsageError when the file has none (--attention mean).
   bool attention_figures = false;
+  /// --compare B.h5: the report shows this file beside B, layer by layer (compare_data.hpp);
+  /// figures/ then holds the compare_* figures only, and no Vega-Lite specs are written.
+  std::filesystem::path compare;
+  std::vector<std::string> labels;  // --labels A,B (with --compare only)
 };
 
 struct PlotSummary {
@@ -27,7 +33,8 @@ struct PlotSummary {
   std::size_t attention_maps = 0, attention_figures = 0;
 };
 
-/// Creates DIR if needed; outputs of an earlier run there are replaced.
+/// Creates DIR if needed; outputs of an earlier run there are replaced. With `compare`, the
+/// report and figures of both files (UsageError with attention_figures).
 PlotSummary run_plot(const std::filesystem::path& extraction, const std::filesystem::path& out_dir,
                      const PlotOptions& options);
 

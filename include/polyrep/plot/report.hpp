@@ -23,4 +23,11 @@ std::string render_report(const ReportData& data);
 /// Writes render_report() to `out` (via out + ".tmp", renamed when complete); IoError naming it.
 void write_report(const std::filesystem::path& out, const ReportData& data);
 
+/// The "views" of a cloud as report_payload writes them (a compare report's second file reuses it).
+nlohmann::json views_json(const Cloud& cloud);
+
+/// The page, and writing it, for any payload (report_payload's, or compare_payload's, compare_report.hpp).
+std::string render_report_page(const nlohmann::json& payload);
+void write_report_page(const std::filesystem::path& out, const nlohmann::json& payload);
+
 }  // namespace polyrep::plot

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "polyrep/plot/attention_data.hpp"
+#include "polyrep/reduce/language_rows.hpp"
 
 namespace polyrep::plot {
 
@@ -70,5 +71,27 @@ std::string layer_file_tag(std::int64_t layer);
 /// Reads everything the report needs. InputError (naming the file) when the file is not a complete
 /// extraction, or has no reduction results (run polyrep reduce first), or they are stale.
 ReportData load_report_data(const std::filesystem::path& extraction, const ReportDataOptions& options);
+
+/// The rows of one cloud that a report shows, chosen by the caller: a compare report
+/// (compare_data.hpp) shows the same rows of two files. With `tsne`, the file's t-SNE of the cloud
+/// must hold every row.
+struct CloudRows {
+  std::string name;                // "sentences", "tokens" or "types"
+  std::vector<std::int64_t> rows;  // rows of the cloud, in the order shown
+  bool tsne = false;               // show the t-SNE view (else PCA only)
+};
+
+/// The report of exactly these clouds and rows of `extraction`, without attention maps. InputError
+/// (naming the file) as above, or when a cloud is missing or a row has no t-SNE layout.
+ReportData load_report_data(const std::filesystem::path& extraction, const std::vector<CloudRows>& clouds);
+
+/// The languages of a cloud's rows (per-language blocks): of /sentences and /tokens from the
+/// extraction file, of the token types from the results.
+reduce::LanguageRows cloud_language_rows(hid_t extraction_root, hid_t results_root, const std::string& cloud);
+
+/// At most `max_points` of `rows` (ascending cloud rows), stratified by language as reduce
+/// subsamples t-SNE's rows (the same rows for the same seed); their positions in `rows`.
+std::vector<std::int64_t> subsample_positions(const std::vector<std::int64_t>& rows, const reduce::LanguageRows& langs,
+                                              std::int64_t max_points, std::uint64_t seed);
 
 }  // namespace polyrep::plot

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "polyrep/plot/compare_data.hpp"
 #include "polyrep/plot/report_data.hpp"
 
 namespace polyrep::plot {
@@ -21,5 +22,12 @@ struct StaticFigureOptions {
 /// Writes the figures into `dir`; returns how many files were written.
 std::size_t write_static_figures(const std::filesystem::path& dir, const ReportData& data,
                                  const StaticFigureOptions& options);
+
+/// The figures of a compare report (compare_data.hpp): for every cloud, view and layer,
+/// `compare_<cloud>_<method>_layer<NN>.<ext>` with A's and B's panels side by side, each titled
+/// with its label, the sentence CKA of the layer in the sentences' titles. Ignores per_layer and
+/// grids; returns how many files were written.
+std::size_t write_compare_figures(const std::filesystem::path& dir, const CompareData& data,
+                                  const StaticFigureOptions& options);
 
 }  // namespace polyrep::plot

@@ -2,7 +2,8 @@
  * polyrep report viewer: offline, dependency-free. Reads the JSON payload that `polyrep plot`
  * embeds in <script type="application/json" id="polyrep-data"> (format polyrep-report/1,
  * src/plot/assets/PAYLOAD.md) and shows one cloud (sentences / tokens / types) at one layer in a
- * PCA and a t-SNE panel, and, for a clicked sentence, its attention maps beside them.
+ * PCA and a t-SNE panel, and, for a clicked sentence, its attention maps beside them. A compare
+ * report (plot --compare) shows a second file's PCA and t-SNE panels beside the first's.
  *
  * Modules (src/plot/assets/js, joined in name order by cmake/EmbedAssets.cmake inside one
  * `(function () { 'use strict'; ... })();`, so they share one scope and leak nothing):
@@ -16,6 +17,7 @@
  *   55_search    search box, match/translation styles and the draw lists
  *   60_inspect   tooltip and the pinned point's info box
  *   70_heatmap   attention heatmaps of the pinned sentence and its translations
+ *   75_compare   compare reports: the second file's clouds and panels, the sentence CKA bar
  *   80_app       application state and wiring: header controls, cloud/layer changes, frames,
  *                hover and pin, keyboard
  *   85_hooks     the test hooks' implementations
@@ -46,11 +48,14 @@
  *   ready                 true once the first frame is drawn; error: message when the payload is unusable
  *   cloud, layer          current cloud name and layer slot (read-only)
  *   renderer              'webgl' or '2d' (of the first panel with points)
- *   drawnCount(method)    points drawn in panel 'pca' | 'tsne' for the current layer: the points of the
- *                         visible languages (points panned off-screen still count); null if the
- *                         cloud has no such view
- *   screenPosition(method, i)  {x, y} client coordinates of point i in that panel, or null when the
- *                         panel is absent, i's language is hidden or the point is outside the panel
+ *   drawnCount(method, side)  points drawn in panel 'pca' | 'tsne' for the current layer: the points of
+ *                         the visible languages (points panned off-screen still count); null if the
+ *                         cloud has no such view. side: 0 (default) the file's panels, 1 a compare
+ *                         report's second file's
+ *   drawnSlot(method, side)   the layer slot that panel last drew its points for (-1: none yet)
+ *   screenPosition(method, i, side)  {x, y} client coordinates of point i in that panel, or null when
+ *                         the panel is absent, i's language is hidden or the point is outside the panel
+ *   hovered()             {index, method, side} of the point under the mouse, or null
  *   setCloud(name), setLayer(slot)  switch and render synchronously; false if the value is invalid
  *   lastFrameMs           duration of the last frame that redrew points (for WebGL: submit time)
  *   frames                frames drawn so far
@@ -67,7 +72,8 @@ const METHOD_NAME = { pca: 'PCA', tsne: 't-SNE' };
 
 const hooks = {
   ready: false, error: null, renderer: null, lastFrameMs: 0, frames: 0,
-  drawnCount: () => null, screenPosition: () => null, setCloud: () => false, setLayer: () => false,
+  drawnCount: () => null, drawnSlot: () => null, hovered: () => null, screenPosition: () => null,
+  setCloud: () => false, setLayer: () => false,
   attention: () => null
 };
 window.polyrepReport = hooks;

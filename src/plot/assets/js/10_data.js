@@ -72,6 +72,7 @@ function loadPayload(data) {
   for (const raw of data.clouds || []) model.clouds.push(new Cloud(raw, model));
   if (!model.clouds.length) throw new Error('no clouds');
   model.attention = data.attention ? new AttentionData(data.attention, model) : null;
+  model.compare = data.compare ? loadCompare(data.compare, model) : null;  // 75_compare.js
   return model;
 }
 

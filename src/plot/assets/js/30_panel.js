@@ -1,9 +1,14 @@
 // One scatter panel (PCA or t-SNE): a points canvas (20/21_render_*) under an overlay canvas for
-// hover, pin and linked brushing; equal-aspect view transform with pan and zoom; picking.
+// hover, pin and linked brushing; equal-aspect view transform with pan and zoom; picking. A compare
+// report (75_compare.js) adds panels of the second file: opts {root, side: 1, cloud: () => its cloud}.
 class Panel {
-  constructor(app, method) {
+  constructor(app, method, opts) {
+    opts = opts || {};
     this.app = app; this.method = method;
-    this.root = $('panel-' + method);
+    this.side = opts.side || 0;
+    this.cloudOf = opts.cloud || (() => app.cloud);
+    this.drawnSlot = -1;
+    this.root = opts.root || $('panel-' + method);
     this.plot = this.root.querySelector('.plot');
     this.meta = this.root.querySelector('.panel-meta');
     this.xlab = this.root.querySelector('.xlab');
@@ -67,14 +72,16 @@ class Panel {
     this.W = -1;  // forces a resize on the next frame
     this.app.invalidate(this, true);
   }
+  // the cloud this panel shows: the current one, or (compare) the second file's layouts of it
+  cloud() { return this.cloudOf(); }
   // true when the current cloud has this panel's method at the current layer slot
-  live() { return this.present && !!this.app.cloud.layerInfo(this.method, this.app.slot); }
+  live() { return this.present && !!this.cloud().layerInfo(this.method, this.app.slot); }
   measure() {
     const W = this.cssW >= 0 ? this.cssW : this.plot.clientWidth, H = this.cssH >= 0 ? this.cssH : this.plot.clientHeight;
     const dpr = window.devicePixelRatio || 1;
     // the pixel-writing renderer keeps huge clouds at about 1 CSS pixel per pixel (4x fewer writes on
     // HiDPI screens); hover marks on the overlay stay sharp
-    const pdpr = this.renderer.kind === '2d' && this.app.cloud.count > 60000 ? Math.min(dpr, 1.25) : dpr;
+    const pdpr = this.renderer.kind === '2d' && this.cloud().count > 60000 ? Math.min(dpr, 1.25) : dpr;
     if (W !== this.W || H !== this.H || dpr !== this.dpr || pdpr !== this.pdpr) {
       this.W = W; this.H = H; this.dpr = dpr; this.pdpr = pdpr;
       this.renderer.resize(Math.max(1, Math.round(W * pdpr)), Math.max(1, Math.round(H * pdpr)));
@@ -84,7 +91,7 @@ class Panel {
   }
   // data -> CSS pixels inside the plot: X = x*a + bx, Y = -y*a + by (equal aspect on both axes)
   transform() {
-    const L = this.app.cloud.layerInfo(this.method, this.app.slot);
+    const L = this.cloud().layerInfo(this.method, this.app.slot);
     const b = L.bounds, pad = 14;
     const dx = (b[1] - b[0]) || 1, dy = (b[3] - b[2]) || 1;
     const s = Math.max(1e-12, Math.min((this.W - 2 * pad) / dx, (this.H - 2 * pad) / dy));
@@ -92,7 +99,7 @@ class Panel {
     return { a, s, cx, cy, bx: this.W / 2 - cx * a + this.tx, by: this.H / 2 + cy * a + this.ty };
   }
   drawPoints() {
-    const app = this.app, c = app.cloud;
+    const app = this.app, c = this.cloud();
     const f = this.transform();
     f.W = this.W; f.H = this.H; f.dpr = this.pdpr;
     f.xy = c.xy(this.method, app.slot);
@@ -102,11 +109,12 @@ class Panel {
     this.renderer.draw(f);
     if (this.renderer.lost) return;
     this.drawn = app.lists.baseLen + app.lists.transLen + app.lists.matchLen;
+    this.drawnSlot = app.slot;
     this.resetBtn.hidden = this.k === 1 && this.tx === 0 && this.ty === 0;
   }
   // the visible point nearest to (mx, my) within HOVER_PX, and the points at the same spot
   pick(mx, my) {
-    const app = this.app, c = app.cloud, f = this.transform(), xy = c.xy(this.method, app.slot);
+    const app = this.app, c = this.cloud(), f = this.transform(), xy = c.xy(this.method, app.slot);
     const grid = c.grid(this.method, app.slot);
     const x = (mx - f.bx) / f.a, y = (f.by - my) / f.a, r = HOVER_PX / f.a;
     const cands = [];
@@ -134,7 +142,7 @@ class Panel {
   }
   // the head, x and y labels for the current cloud and layer; `drawn`: points drawn
   updateText(drawn) {
-    const c = this.app.cloud, slot = this.app.slot, L = c.layerInfo(this.method, slot);
+    const c = this.cloud(), slot = this.app.slot, L = c.layerInfo(this.method, slot);
     if (!this.present || !L) { this.meta.textContent = ''; this.xlab.textContent = ''; this.ylab.textContent = ''; return; }
     this.meta.textContent = this.app.layerName(slot) + ' · ' + fmtInt(drawn) + (drawn === c.count ? '' : ' of ' + fmtInt(c.count)) + ' points';
     if (this.method === 'pca') {
@@ -148,7 +156,7 @@ class Panel {
   }
   toScreen(i, f, xy) { return [xy[2 * i] * f.a + f.bx, -xy[2 * i + 1] * f.a + f.by]; }
   drawOverlay() {
-    const ctx = this.octx, app = this.app, c = app.cloud, d = this.dpr;
+    const ctx = this.octx, app = this.app, c = this.cloud(), d = this.dpr;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.overlay.width, this.overlay.height);
     ctx.setTransform(d, 0, 0, d, 0, 0);
@@ -176,7 +184,7 @@ class Panel {
     const hv = app.hover;
     if (hv >= 0 && app.visible[c.lang[hv]]) {
       ring(hv, st.r + 4, '#111827', 1.6, true);
-      if (app.hoverMethod !== this.method) {  // linked brushing: crosshair marks the point in the other panel
+      if (app.hoverPanel !== this) {  // linked brushing: crosshair marks the point in the other panels
         const [x, y] = this.toScreen(hv, f, xy);
         ctx.strokeStyle = 'rgba(17,24,39,0.55)'; ctx.lineWidth = 1;
         ctx.beginPath();

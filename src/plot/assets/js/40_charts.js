@@ -40,31 +40,43 @@ function lineChart(svg, o) {
   });
 }
 
-// the explained-variance and KL charts of `cloud`, the current layer slot marked
+// per layer slot, cloud c's explained variance: PC1+PC2 and all stored components (null where missing)
+function varianceValues(m, c) {
+  const pca = c.views.get('pca');
+  const ev = m.layers.map((_, s) => (pca.layers[s] && pca.layers[s].explained_variance_ratio) || []);
+  return { two: ev.map((r) => (r.length ? (r[0] || 0) + (r[1] || 0) : null)),
+    all: ev.map((r) => (r.length ? r.reduce((a, b) => a + b, 0) : null)), K: Math.max(0, ...ev.map((r) => r.length)) };
+}
+
+// per layer slot, cloud c's t-SNE KL divergence (null where missing)
+function klValues(m, c) {
+  const tsne = c.views.get('tsne');
+  return m.layers.map((_, s) => (tsne.layers[s] && tsne.layers[s].kl_divergence != null ? Number(tsne.layers[s].kl_divergence) : null));
+}
+
+// the explained-variance and KL charts of `cloud`, the current layer slot marked (a compare report:
+// both files' series, compareSeries in 75_compare.js)
 function renderCharts(m, c, slot) {
   const labels = m.layers.map((l) => (l === 0 ? 'emb' : String(l)));
   const pca = c.views.get('pca'), tsne = c.views.get('tsne');
   const vbox = $('variance');
   if (pca) {
-    const ev = m.layers.map((_, s) => (pca.layers[s] && pca.layers[s].explained_variance_ratio) || []);
-    const two = ev.map((r) => (r.length ? (r[0] || 0) + (r[1] || 0) : null));
-    const all = ev.map((r) => (r.length ? r.reduce((a, b) => a + b, 0) : null));
-    const K = Math.max(0, ...ev.map((r) => r.length));
-    const top = Math.max(0.05, ...all.filter((v) => v != null));
+    const v = varianceValues(m, c);
+    const series = m.compare ? compareSeries(m, c, 'pca') : [{ name: 'PC1+PC2', values: v.two, color: '#2563eb' }]
+      .concat(v.K > 2 ? [{ name: 'all ' + v.K + ' PCs', values: v.all, color: '#9ca3af' }] : []);
+    const top = Math.max(0.05, ...v.all.filter((x) => x != null), ...[].concat(...series.map((s) => s.values)).filter((x) => x != null));
     lineChart(vbox, { labels, slot, yMin: 0, yMax: Math.min(1, Math.ceil(top * 10 + 1e-9) / 10),
-      fmt: (v) => pct(v, 0), fmtLong: (v) => pct(v, 1),
-      series: [{ name: 'PC1+PC2', values: two, color: '#2563eb' }].concat(K > 2 ? [{ name: 'all ' + K + ' PCs', values: all, color: '#9ca3af' }] : []) });
+      fmt: (x) => pct(x, 0), fmtLong: (x) => pct(x, 1), series });
   } else {
     vbox.textContent = ''; vbox._pick = null;
     vbox.append(svgEl('text', { class: 'empty-text', x: 10, y: 30 }, 'No PCA in this file.'));
   }
   $('kl-box').hidden = !tsne;
   if (tsne) {
-    const kl = m.layers.map((_, s) => (tsne.layers[s] && tsne.layers[s].kl_divergence != null ? Number(tsne.layers[s].kl_divergence) : null));
-    const vals = kl.filter((v) => v != null);
+    const series = m.compare ? compareSeries(m, c, 'tsne') : [{ name: 'KL', values: klValues(m, c), color: '#d9480f' }];
+    const vals = [].concat(...series.map((s) => s.values)).filter((x) => x != null);
     const hi = vals.length ? Math.max(...vals) : 1;
     lineChart($('kl'), { labels, slot, yMin: 0, yMax: hi > 0 ? hi * 1.1 : 1,
-      fmt: (v) => v.toFixed(hi * 1.1 >= 10 ? 0 : 1), fmtLong: (v) => v.toFixed(3),
-      series: [{ name: 'KL', values: kl, color: '#d9480f' }] });
+      fmt: (x) => x.toFixed(hi * 1.1 >= 10 ? 0 : 1), fmtLong: (x) => x.toFixed(3), series });
   }
 }

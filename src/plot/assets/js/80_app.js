@@ -12,12 +12,13 @@ class App {
     this.slot = 0; this.cloud = null;
     this.query = ''; this.searching = false;
     this.transPref = { sentences: true, tokens: false };
-    this.hover = -1; this.hoverMethod = null; this.lastMouse = null;
+    this.hover = -1; this.hoverPanel = null; this.lastMouse = null;
     this.pinned = -1; this.pinnedRelated = [];
     this.lists = null; this.style = null; this.matchStats = null;
     this.rgbCache = new Map();
     this.rafPending = false;
     this.panels = METHODS.map((m) => new Panel(this, m));
+    this.compare = model.compare ? new CompareView(this) : null;  // adds the second file's panels
     this.tips = new Tooltip(this);
     this.info = new InfoBox(this);
     this.attention = new AttentionView(this);
@@ -88,7 +89,8 @@ class App {
     box.classList.toggle('disabled', !c.hasSentences);
     chk.checked = c.hasSentences && !!this.transPref[c.name];
     for (const p of this.panels) {
-      p.setPresent(c.views.has(p.method), 'No ' + METHOD_NAME[p.method] + ' layout for this cloud in the file' +
+      p.setPresent(p.cloud().views.has(p.method), this.compare ? this.compare.missingNote(p.method) :
+        'No ' + METHOD_NAME[p.method] + ' layout for this cloud in the file' +
         (p.method === 'tsne' ? ' (run polyrep reduce --tsne).' : ' (run polyrep reduce --pca).'));
       p.k = 1; p.tx = 0; p.ty = 0;
     }
@@ -108,6 +110,7 @@ class App {
     this.invalidateAll(true);
     this.updateCharts();
     this.attention.setSlot(slot);
+    if (this.compare) this.compare.setSlot(slot);
     if (this.lastMouse) this.hoverAt(this.lastMouse.panel, this.lastMouse.mx, this.lastMouse.my, this.lastMouse.cx, this.lastMouse.cy);
     return true;
   }
@@ -206,8 +209,8 @@ class App {
     if (!panel.live()) { this.tips.hide(); return; }
     const { best, also } = panel.pick(mx, my);
     panel.overlay.classList.toggle('over-point', best >= 0);
-    if (best !== this.hover || panel.method !== this.hoverMethod) {
-      this.hover = best; this.hoverMethod = best >= 0 ? panel.method : null;
+    if (best !== this.hover || (best >= 0 && panel !== this.hoverPanel)) {
+      this.hover = best; this.hoverPanel = best >= 0 ? panel : null;
       this.invalidateOverlays();
     }
     if (best < 0) { this.tips.hide(); return; }
@@ -216,7 +219,7 @@ class App {
 
   clearHover() {
     this.lastMouse = null;
-    if (this.hover >= 0) { this.hover = -1; this.hoverMethod = null; this.invalidateOverlays(); }
+    if (this.hover >= 0) { this.hover = -1; this.hoverPanel = null; this.invalidateOverlays(); }
     this.tips.hide();
   }
 

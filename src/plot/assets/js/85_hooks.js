@@ -1,13 +1,16 @@
 // The test hooks of window.polyrepReport (documented in 00_base.js), answering for the current
 // state: a frame that is pending is drawn first.
 function installHooks(app) {
-  const panelOf = (m) => app.panels.find((p) => p.method === m && p.present);
-  const livePanel = (m) => app.panels.find((p) => p.method === m && p.live());
+  const on = (p, m, side) => p.method === m && p.side === (side | 0);
+  const panelOf = (m, side) => app.panels.find((p) => on(p, m, side) && p.present);
+  const livePanel = (m, side) => app.panels.find((p) => on(p, m, side) && p.live());
   const flush = () => { if (app.rafPending) app.renderNow(); };
-  hooks.drawnCount = (m) => { flush(); const p = panelOf(m); return p ? p.drawn : null; };
-  hooks.screenPosition = (m, i) => {
+  hooks.drawnCount = (m, side) => { flush(); const p = panelOf(m, side); return p ? p.drawn : null; };
+  hooks.drawnSlot = (m, side) => { flush(); const p = panelOf(m, side); return p ? p.drawnSlot : null; };
+  hooks.hovered = () => (app.hover >= 0 && app.hoverPanel ? { index: app.hover, method: app.hoverPanel.method, side: app.hoverPanel.side } : null);
+  hooks.screenPosition = (m, i, side) => {
     flush();
-    const p = livePanel(m), c = app.cloud;
+    const p = livePanel(m, side), c = p ? p.cloud() : app.cloud;
     if (!p || !(i >= 0 && i < c.count) || !app.visible[c.lang[i]]) return null;
     const f = p.transform(), xy = c.xy(m, app.slot);
     const [x, y] = p.toScreen(i, f, xy);
