@@ -136,6 +136,8 @@ void set_attributes(hid_t root, const EmbeddingsOptions& o, const Table& table, 
   h5::set_attr(root, attr::pooling, std::string());
   h5::set_attr(root, attr::adapters, adapters);
   h5::set_attr(root, "embedding_table", std::string(table.name));
+  // Rows 0..position_rows-1 are consecutive positions: plot joins them with a line.
+  if (std::string(table.name) == "positions") h5::set_attr(root, "position_rows", t.position.size(0));
   h5::set_attr(root, "word_embedding_scale", t.word_scale);
   h5::set_attr(root, "position_embedding", std::string(t.position_learned ? "learned" : "sinusoidal"));
   h5::set_attr(root, "vocab_filter", o.vocab_filter);

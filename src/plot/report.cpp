@@ -71,6 +71,7 @@ json cloud_json(const Cloud& c) {
   json j{{"name", c.name},         {"label", c.label},          {"count", c.rows.size()},
          {"lang", base64_of(lang)}, {"strings", std::move(strings)}, {"text", base64_of(text)},
          {"sentence", base64_of(c.sentence)}};
+  if (!c.path.empty()) j["path"] = base64_of(c.path);
   if (!c.occurrences.empty()) {
     std::vector<std::uint32_t> occ(c.occurrences.begin(), c.occurrences.end());
     j["occurrences"] = base64_of(occ);

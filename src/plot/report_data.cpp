@@ -132,6 +132,20 @@ void read_views(const Files& f, Cloud& c, bool with_tsne, const std::vector<std:
   c.views.push_back(std::move(t));
 }
 
+// A positions file of `polyrep embeddings`: its token rows 0..position_rows-1 are positions 0.., so
+// the points of those rows are joined in row order (how a position table winds through space).
+void join_positions(const Files& f, Cloud& c) {
+  const hid_t src = f.source.id();
+  if (c.name != schema::cloud::tokens || !h5::has_attr(src, "position_rows")) return;
+  const std::int64_t positions = h5::get_attr_int(src, "position_rows");
+  std::vector<std::pair<std::int64_t, std::int32_t>> order;
+  for (std::size_t i = 0; i < c.rows.size(); ++i) {
+    if (c.rows[i] < positions) order.emplace_back(c.rows[i], std::int32_t(i));
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto& [row, point] : order) c.path.push_back(point);
+}
+
 Cloud load_cloud(const Files& f, const fs::path& path, const CloudRows& p) {
   if (!h5::exists(f.results.id(), schema::pca(p.name).projection())) {
     throw InputError(path.string() + ": no PCA of the " + p.name + " in its reduction results");
@@ -144,6 +158,7 @@ Cloud load_cloud(const Files& f, const fs::path& path, const CloudRows& p) {
   for (std::int64_t r : c.rows) c.lang.push_back(language_of(langs, r));
   read_labels(f, c);
   read_views(f, c, p.tsne, p.tsne ? tsne_positions(f, path, p) : std::vector<std::int64_t>{});
+  join_positions(f, c);
   return c;
 }
 

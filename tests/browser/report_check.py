@@ -362,6 +362,13 @@ def run(args):
                 return 1
         if args.expect_points is not None:
             check_points(ck, args.expect_points)
+        if args.expect_path is not None:
+            for method in ("pca", "tsne"):
+                got = cdp.evaluate("polyrepReport.pathPoints(%s)" % json.dumps(method))
+                if got is None:
+                    continue
+                (ck.ok if got == args.expect_path else ck.fail)(
+                    "%s panel: the path line goes through %s points (want %d)" % (method, got, args.expect_path))
         if args.hover is not None:
             check_hover(ck, payload, cloud, args.hover, args.expect_text)
         if args.attention:
@@ -399,6 +406,7 @@ def main():
     p.add_argument("report", help="report.html written by polyrep plot")
     p.add_argument("--cloud", help="cloud to show (sentences, tokens, types); default: the first")
     p.add_argument("--expect-points", type=int, help="points each present panel must draw")
+    p.add_argument("--expect-path", type=int, metavar="N", help="points the path line must join (positions file)")
     p.add_argument("--hover", type=int, metavar="INDEX", help="hover this point and check the tooltip")
     p.add_argument("--expect-text", help="text the tooltip must contain (default: the point's string in the payload)")
     p.add_argument("--layer", type=int, metavar="SLOT", help="layer slot to show")

@@ -147,6 +147,13 @@ expected=$(for c in sentences tokens types; do for m in pca tsne; do for l in 00
 [[ ! -e $work/cmp/vega-lite ]] || { echo "FAIL: the compare report wrote vega-lite/"; exit 1; }
 echo "ok: figures/ holds the $(wc -l <<<"$expected") compare_<cloud>_<method>_layerNN files; report.html $(du -k "$work/cmp/report.html" | cut -f1) KiB"
 
+# polyrep embeddings' positions file: its 512 positions are joined by a line in position order
+# (payload "path"; the PCA panel's line goes through all of them).
+"$polyrep" embeddings --model "$data/models/tiny-bert" --out "$work/emb.h5"
+"$polyrep" reduce "$work/emb.positions.h5" --pca 5
+"$polyrep" plot "$work/emb.positions.h5" --out "$work/emb" --no-figures
+"$python" "$here/report_check.py" "$work/emb/report.html" --cloud tokens --expect-path 512
+
 for cloud in sentences tokens types; do
   for f in "${cloud}_layer00" "${cloud}_layer02" "${cloud}_pca_grid" "${cloud}_tsne_grid"; do
     for ext in svg png pdf; do

@@ -6,13 +6,15 @@ not with polyrep), its token texts the tokenizer's pieces, its languages the pie
 positions file's rows the position embeddings as the forward adds them (BERT: row p; XLM-R: row
 pad_token_id + 1 + p; XGLM: fairseq sinusoids computed here from the formula) followed by the
 token-type rows; --vocab-filter and --vocab-sample choose rows as documented; and `reduce` and
-`plot` take both files as they are.
+`plot` take both files as they are, the positions report joining positions 0, 1, ... by a line.
 
 usage: embeddings_test.py POLYREP DATA WORK
 """
+import base64
 import json
 import math
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -139,6 +141,12 @@ with h5py.File(f"{work}/tiny-bert.h5") as f:
     assert f["reduce/tsne/tokens/embedding"].shape[0] == 1
 if len(sys.argv) > 4 and sys.argv[4] == "--plot":
     run("plot", f"{work}/tiny-bert.positions.h5", "--out", f"{work}/positions-report")
-    assert os.path.getsize(f"{work}/positions-report/report.html") > 10000
-    print("plot: positions report written")
+    html = open(f"{work}/positions-report/report.html", encoding="utf-8").read()
+    payload = json.loads(re.search(r'id="polyrep-data">(.*?)</script>', html, re.S).group(1))
+    cloud = next(c for c in payload["clouds"] if c["name"] == "tokens")
+    text_of = np.frombuffer(base64.b64decode(cloud["text"]), "<u4")
+    path = np.frombuffer(base64.b64decode(cloud["path"]), "<i4")
+    # The line joins positions 0, 1, ..., 511 in order, and no token-type row.
+    assert [cloud["strings"][text_of[i]] for i in path] == [f"position {p}" for p in range(512)], "path order"
+    print("plot: positions report written; its path joins positions 0..511 in order")
 print("reduce: PCA and t-SNE of the vocabulary, PCA of the positions")

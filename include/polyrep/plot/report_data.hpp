@@ -39,6 +39,9 @@ struct Cloud {
   std::vector<std::string> text;          // token or sentence text
   std::vector<std::int32_t> sentence;     // index into ReportData::sentences (-1 for types)
   std::vector<std::int64_t> occurrences;  // types only
+  /// Points to join with a line, in order (empty: none): in a `polyrep embeddings` positions file,
+  /// the token cloud's consecutive positions.
+  std::vector<std::int32_t> path;
   std::vector<View> views;
 };
 

@@ -53,6 +53,8 @@
  *                         cloud has no such view. side: 0 (default) the file's panels, 1 a compare
  *                         report's second file's
  *   drawnSlot(method, side)   the layer slot that panel last drew its points for (-1: none yet)
+ *   pathPoints(method, side)  points the panel's path line went through (a positions file of
+ *                         `polyrep embeddings` joins consecutive positions), 0 without a path
  *   screenPosition(method, i, side)  {x, y} client coordinates of point i in that panel, or null when
  *                         the panel is absent, i's language is hidden or the point is outside the panel
  *   hovered()             {index, method, side} of the point under the mouse, or null
@@ -72,7 +74,7 @@ const METHOD_NAME = { pca: 'PCA', tsne: 't-SNE' };
 
 const hooks = {
   ready: false, error: null, renderer: null, lastFrameMs: 0, frames: 0,
-  drawnCount: () => null, drawnSlot: () => null, hovered: () => null, screenPosition: () => null,
+  drawnCount: () => null, drawnSlot: () => null, pathPoints: () => null, hovered: () => null, screenPosition: () => null,
   setCloud: () => false, setLayer: () => false,
   attention: () => null
 };

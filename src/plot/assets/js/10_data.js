@@ -101,6 +101,8 @@ class Cloud {
     this.strings = (raw.strings || []).map(String);
     this.sentence = raw.sentence ? decode(raw.sentence, Int32Array, what + '.sentence') : null;
     this.occurrences = raw.occurrences ? decode(raw.occurrences, Uint32Array, what + '.occurrences') : null;
+    // points joined in order by a line (a positions file of `polyrep embeddings`), or null
+    this.path = raw.path ? decode(raw.path, Int32Array, what + '.path') : null;
     for (const [k, a] of [['lang', this.lang], ['text', this.text], ['sentence', this.sentence], ['occurrences', this.occurrences]]) {
       if (a && a.length !== N) throw new Error(what + '.' + k + ' has ' + a.length + ' entries, expected ' + N);
     }

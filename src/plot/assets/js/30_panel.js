@@ -155,6 +155,22 @@ class Panel {
     }
   }
   toScreen(i, f, xy) { return [xy[2 * i] * f.a + f.bx, -xy[2 * i + 1] * f.a + f.by]; }
+  // A line through the cloud's path in order (a positions file: position 0, 1, 2, ...), broken where
+  // a hidden language leaves points out; returns how many points it went through.
+  drawPath(ctx, c, f, xy) {
+    let open = false, n = 0;
+    ctx.lineWidth = 1; ctx.strokeStyle = 'rgba(40,50,60,0.45)';
+    ctx.beginPath();
+    for (const i of c.path) {
+      if (!this.app.visible[c.lang[i]]) { open = false; continue; }
+      const [x, y] = this.toScreen(i, f, xy);
+      if (open) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      open = true; n++;
+    }
+    ctx.stroke();
+    return n;
+  }
+
   drawOverlay() {
     const ctx = this.octx, app = this.app, c = this.cloud(), d = this.dpr;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -167,6 +183,7 @@ class Panel {
       if (halo) { ctx.strokeStyle = 'rgba(255,255,255,0.95)'; ctx.lineWidth = width + 3; ctx.stroke(); }
       ctx.strokeStyle = stroke; ctx.lineWidth = width; ctx.stroke();
     };
+    this.pathPoints = c.path ? this.drawPath(ctx, c, f, xy) : 0;
     const pin = app.pinned;
     if (pin >= 0 && app.visible[c.lang[pin]]) {
       const rel = app.pinnedRelated.filter((j) => app.visible[c.lang[j]]);

@@ -6,6 +6,7 @@ function installHooks(app) {
   const livePanel = (m, side) => app.panels.find((p) => on(p, m, side) && p.live());
   const flush = () => { if (app.rafPending) app.renderNow(); };
   hooks.drawnCount = (m, side) => { flush(); const p = panelOf(m, side); return p ? p.drawn : null; };
+  hooks.pathPoints = (m, side) => { flush(); const p = panelOf(m, side); return p ? p.pathPoints || 0 : null; };
   hooks.drawnSlot = (m, side) => { flush(); const p = panelOf(m, side); return p ? p.drawnSlot : null; };
   hooks.hovered = () => (app.hover >= 0 && app.hoverPanel ? { index: app.hover, method: app.hoverPanel.method, side: app.hoverPanel.side } : null);
   hooks.screenPosition = (m, i, side) => {
