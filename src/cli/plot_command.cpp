@@ -26,7 +26,7 @@ Command add_plot(CLI::App& root) {
   struct Flags {
     std::string file, out;
     plot::PlotOptions options;
-    bool no_figures = false, no_vega_lite = false;
+    bool no_figures = false, no_vega_lite = false, no_align = false;
     std::string compare, labels;
   };
   auto flags = std::make_shared<Flags>();
@@ -56,7 +56,11 @@ Command add_plot(CLI::App& root) {
                   "side by side per layer, with the linear CKA of their sentence vectors; figures/compare_*");
   app->add_option("--labels", flags->labels,
                   "With --compare: the two files' names in the report, 'A,B' (default: model and adapters)");
+  app->add_flag("--no-align", flags->no_align,
+                "With --compare: show B's layouts as reduce wrote them (default: rotated or reflected onto A's, "
+                "since PCA signs and t-SNE rotations are arbitrary)");
   return Command{app, false, [flags](const mpi::Comm*) {
+                   flags->options.align = !flags->no_align;
                    flags->options.static_figures = !flags->no_figures;
                    flags->options.vega_lite = !flags->no_vega_lite;
                    flags->options.compare = flags->compare;

@@ -1,5 +1,7 @@
 #include "polyrep/plot/compare_data.hpp"
 
+#include "polyrep/plot/procrustes.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -185,6 +187,18 @@ std::string shape_of(const std::vector<hsize_t>& dims) {
   return s + ")";
 }
 
+// B's layout of every view and layer turned onto A's (the same points in the same order).
+void align_layouts(CompareData& d) {
+  for (std::size_t c = 0; c < d.b.clouds.size(); ++c) {
+    for (std::size_t v = 0; v < d.b.clouds[c].views.size(); ++v) {
+      auto& layers = d.b.clouds[c].views[v].layers;
+      const auto& reference = d.a.clouds.at(c).views.at(v).layers;
+      for (std::size_t l = 0; l < layers.size(); ++l) layers[l].xy = align_to(layers[l].xy, reference.at(l).xy);
+    }
+  }
+  d.aligned = true;
+}
+
 void check_options(const CompareOptions& o) {
   if (o.data.max_points < 1) throw UsageError("--max-points: expected a positive number");
   if (o.cka_block_rows < 1) throw UsageError("CKA block rows: expected a positive number");
@@ -273,6 +287,7 @@ CompareData load_compare_data(const fs::path& a, const fs::path& b, const Compar
   } catch (...) {
     rethrow_with_context("--compare");
   }
+  if (options.align) align_layouts(d);
   d.adapters = {adapter_summaries(a), adapter_summaries(b)};
   choose_labels(d, options.labels);
   d.sentence_cka = sentence_cka(a, b, options.cka_block_rows, &d.cka_rows);

@@ -93,6 +93,7 @@ PlotSummary run_compare(const fs::path& extraction, const fs::path& out_dir, con
   CompareOptions o;
   o.data = options.data;
   o.labels = options.labels;
+  o.align = options.align;
   const CompareData data = load_compare_data(extraction, options.compare, o);
   make_dir(out_dir);
   PlotSummary summary;
@@ -103,6 +104,8 @@ PlotSummary run_compare(const fs::path& extraction, const fs::path& out_dir, con
             " points of each file in " + std::to_string(data.a.clouds.size()) + " clouds, " +
             std::to_string(data.a.layers.size()) + " layers)");
   log_cka(data);
+  if (data.aligned) log::info("plot: " + data.labels[1] + "'s layouts are rotated/reflected onto " + data.labels[0] +
+                              "'s, per view and layer (--no-align: as reduce wrote them)");
   if (options.static_figures && !options.figures.formats.empty()) {
     make_dir(out_dir / "figures");
     summary.figures = write_compare_figures(out_dir / "figures", data, options.figures);

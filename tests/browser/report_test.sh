@@ -118,11 +118,20 @@ work = sys.argv[1]
 files = [h5py.File(f"{work}/{n}.h5", "r") for n in ("base", "lora")]
 html = open(f"{work}/cmp/report.html", encoding="utf-8").read()
 p = json.loads(re.search(r'id="polyrep-data">(.*?)</script>', html, re.S).group(1))
+def procrustes(b, a):  # b rotated or reflected, and shifted, onto a (numpy's SVD, not polyrep's)
+    b, a = b.astype(np.float64), a.astype(np.float64)
+    u, _, vt = np.linalg.svd((b - b.mean(0)).T @ (a - a.mean(0)))
+    return (b - b.mean(0)) @ (u @ vt) + a.mean(0)
+def layouts(f, c):
+    rows = f[f"reduce/tsne/{c['name']}/rows"][()]
+    assert c["count"] == len(rows), (c["name"], c["count"], len(rows))
+    return {"pca": f[f"reduce/pca/{c['name']}/projection"][()][:, rows, :2], "tsne": f[f"reduce/tsne/{c['name']}/embedding"][()]}
 for side, (clouds, f) in enumerate([(p["clouds"], files[0]), (p["compare"]["clouds"], files[1])]):
     for c in clouds:
-        rows = f[f"reduce/tsne/{c['name']}/rows"][()]
-        assert c["count"] == len(rows), (c["name"], c["count"], len(rows))
-        want = {"pca": f[f"reduce/pca/{c['name']}/projection"][()][:, rows, :2], "tsne": f[f"reduce/tsne/{c['name']}/embedding"][()]}
+        want = layouts(f, c)
+        if side == 1:  # B's layouts are shown aligned to A's (plot --no-align: as they are)
+            ref = layouts(files[0], c)
+            want = {m: np.stack([procrustes(want[m][l], ref[m][l]) for l in range(len(want[m]))]) for m in want}
         for v in c["views"]:
             for l, layer in enumerate(v["layers"]):
                 b = layer["bounds"]
@@ -130,7 +139,7 @@ for side, (clouds, f) in enumerate([(p["clouds"], files[0]), (p["compare"]["clou
                 xy = np.stack([b[0] + q[:, 0] * (b[1] - b[0]), b[2] + q[:, 1] * (b[3] - b[2])], 1)
                 err = np.abs(xy - want[v["method"]][l]).max(0) / (np.array([b[1] - b[0], b[3] - b[2]]) / 65535)
                 assert err.max() <= 1.01, (side, c["name"], v["method"], l, err)
-print("ok: the compare payload's two datasets decode to base.h5's and lora.h5's own layouts of the same rows")
+print("ok: the compare payload's two datasets decode to base.h5's layouts and lora.h5's aligned to them (numpy Procrustes), same rows")
 def cka(x, y):
     x, y = x - x.mean(0), y - y.mean(0)
     return float(np.linalg.norm(y.T @ x) ** 2 / (np.linalg.norm(x.T @ x) * np.linalg.norm(y.T @ y)))

@@ -25,6 +25,9 @@ struct CompareOptions {
   ReportDataOptions data;           // max_points and seed; attention maps are never read
   std::vector<std::string> labels;  // empty: from each file's model and adapters; else exactly two
   std::int64_t cka_block_rows = 4096;  // sentence rows read at a time for the CKA
+  /// B's layouts rotated or reflected (and shifted) onto A's, per view and layer (procrustes.hpp):
+  /// PCA signs and t-SNE rotations are arbitrary, so unaligned panels can look mirrored. --no-align.
+  bool align = true;
 };
 
 struct CompareData {
@@ -35,6 +38,7 @@ struct CompareData {
   /// when either file has no mean pooling.
   std::vector<double> sentence_cka;
   std::int64_t cka_rows = 0;  // sentences the CKA is over
+  bool aligned = false;       // B's layouts were aligned to A's (CompareOptions::align)
 };
 
 /// InputError naming B (after "--compare") unless B is a complete extraction with reduction

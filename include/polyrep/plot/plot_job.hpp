@@ -25,6 +25,7 @@ struct PlotOptions {
   /// figures/ then holds the compare_* figures only, and no Vega-Lite specs are written.
   std::filesystem::path compare;
   std::vector<std::string> labels;  // --labels A,B (with --compare only)
+  bool align = true;                // --no-align: B's layouts as reduce wrote them (compare_data.hpp)
 };
 
 struct PlotSummary {

@@ -13,6 +13,7 @@
 #include "polyrep/core/error.hpp"
 #include "polyrep/plot/cka.hpp"
 #include "polyrep/plot/compare_report.hpp"
+#include "polyrep/plot/procrustes.hpp"
 #include "polyrep/plot/static_figures.hpp"
 #include "temp_dir.hpp"
 
@@ -89,7 +90,13 @@ class CompareTest : public ::testing::Test {
     // Layer 1: another geometry (squares of the base states, one feature shifted for every other sentence).
     for (std::size_t k = n * h; k < 2 * n * h; ++k) tuned.hidden[k] = 0.1f * base.hidden[k] * base.hidden[k] + float(k % 2);
   }
-  CompareData load(const CompareOptions& o = {}) {
+  // B's layouts as the files hold them (alignment off), unless the test asks otherwise.
+  static CompareOptions unaligned() {
+    CompareOptions o;
+    o.align = false;
+    return o;
+  }
+  CompareData load(const CompareOptions& o = unaligned()) {
     test::write_extraction(a, base);
     test::write_extraction(b, tuned);
     return load_compare_data(a, b, o);
@@ -262,6 +269,28 @@ TEST_F(CompareTest, TheFirstFileIsCheckedAsForOneFile) {
   base.reduced = false;
   const std::string message = refusal(tuned);
   EXPECT_EQ(message.rfind(a.string() + ": no reduction results", 0), 0u) << message;
+}
+
+// By default B's layouts are turned onto A's (procrustes.hpp, tested by hand there): every view
+// and layer of B in the data is align_to(B's own layout, A's), and --no-align leaves them as read.
+TEST_F(CompareTest, BLayoutsAreAlignedToAsByDefault) {
+  base.with_tsne({0, 2, 3, 5});
+  tuned.with_tsne({0, 2, 3, 5}, 100);
+  const CompareData raw = load();
+  const CompareData aligned = load(CompareOptions{});
+  EXPECT_FALSE(raw.aligned);
+  EXPECT_TRUE(aligned.aligned);
+  for (std::size_t v = 0; v < 2; ++v) {
+    for (std::size_t l = 0; l < 2; ++l) {
+      const Layout& a = raw.a.clouds[0].views[v].layers[l].xy;
+      const Layout& b = raw.b.clouds[0].views[v].layers[l].xy;
+      const Layout& got = aligned.b.clouds[0].views[v].layers[l].xy;
+      EXPECT_LT((got - align_to(b, a)).cwiseAbs().maxCoeff(), 1e-6) << "view " << v << " layer " << l;
+      EXPECT_EQ(aligned.a.clouds[0].views[v].layers[l].xy, a);  // A is never moved
+      // Distances within B's layout are kept.
+      EXPECT_NEAR((got.row(0) - got.row(3)).norm(), (b.row(0) - b.row(3)).norm(), 1e-4);
+    }
+  }
 }
 
 }  // namespace
