@@ -6,6 +6,8 @@
 #include <cairo.h>
 #include <gtest/gtest.h>
 
+#include "base64_decode.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -28,30 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 using Positions = std::vector<std::size_t>;
 
-std::vector<std::uint8_t> unbase64(const std::string& s) {
-  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::vector<std::uint8_t> out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    if (c == '=') break;
-    acc = (acc << 6) | std::uint32_t(alphabet.find(c));
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(std::uint8_t((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
-
-template <typename T>
-std::vector<T> typed(const std::string& b64) {
-  const auto bytes = unbase64(b64);
-  std::vector<T> v(bytes.size() / sizeof(T));
-  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(T));
-  return v;
-}
+using test::typed;
+using test::unbase64;
 
 // Three languages of four sentences, source indices 10..13 in each: maps are language-major.
 const std::vector<std::int64_t> kSources{10, 11, 12, 13, 10, 11, 12, 13, 10, 11, 12, 13};

@@ -6,6 +6,8 @@
 // with one InputError naming it.
 #include <gtest/gtest.h>
 
+#include "base64_decode.hpp"
+
 #include <cmath>
 #include <cstring>
 
@@ -26,22 +28,7 @@ using Rows = std::vector<std::int64_t>;
 using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 constexpr const char* kLoraSummary = "lora r=4 alpha=8 on query,value (8 tensors)";
 
-std::vector<std::uint8_t> unbase64(const std::string& s) {
-  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::vector<std::uint8_t> out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    if (c == '=') break;
-    acc = (acc << 6) | std::uint32_t(alphabet.find(c));
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(std::uint8_t((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
+using ::polyrep::test::unbase64;
 
 // Point i of a payload layer ({"bounds", "xy"}), dequantised, with the quantisation step per axis.
 std::array<double, 4> point_of(const nlohmann::json& layer, std::size_t i) {

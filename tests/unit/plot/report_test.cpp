@@ -4,6 +4,8 @@
 // is the viewer's modules in name order.
 #include <gtest/gtest.h>
 
+#include "base64_decode.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -18,30 +20,8 @@
 namespace polyrep::plot {
 namespace {
 
-std::vector<std::uint8_t> unbase64(const std::string& s) {
-  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::vector<std::uint8_t> out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    if (c == '=') break;
-    acc = (acc << 6) | std::uint32_t(alphabet.find(c));
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(std::uint8_t((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
-
-template <typename T>
-std::vector<T> typed(const std::string& b64) {
-  const auto bytes = unbase64(b64);
-  std::vector<T> v(bytes.size() / sizeof(T));
-  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(T));
-  return v;
-}
+using test::typed;
+using test::unbase64;
 
 ReportData two_sentences(const std::string& first_text) {
   ReportData d;
