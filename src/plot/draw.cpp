@@ -80,6 +80,25 @@ void draw_round(cairo_t* cr, const ScatterPanel& panel, const FrameMapping& map,
   }
 }
 
+// The panel's path: one grey line through its points in order, broken at a point that is not finite.
+void draw_path(cairo_t* cr, const ScatterPanel& panel, const FrameMapping& map, double point_radius) {
+  if (panel.path.size() < 2) return;
+  bool open = false;
+  for (std::int32_t i : panel.path) {
+    const double x = panel.xy(i, 0), y = panel.xy(i, 1);
+    if (!std::isfinite(x) || !std::isfinite(y)) {
+      open = false;
+      continue;
+    }
+    if (open) cairo_line_to(cr, map.x(x), map.y(y)); else cairo_move_to(cr, map.x(x), map.y(y));
+    open = true;
+  }
+  cairo_set_source_rgba(cr, 0.16, 0.2, 0.24, 0.55);
+  cairo_set_line_width(cr, std::max(0.5, point_radius / 2));
+  cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke(cr);
+}
+
 void draw_points(cairo_t* cr, const ScatterPanel& panel, const PanelLayout& layout,
                  const std::vector<Rgb>& colours, const FigureOptions& options, Rng& rng) {
   const DataBounds bounds = data_bounds(panel.xy);
@@ -95,6 +114,7 @@ void draw_points(cairo_t* cr, const ScatterPanel& panel, const PanelLayout& layo
   cairo_save(cr);
   cairo_rectangle(cr, layout.frame.x, layout.frame.y, layout.frame.width, layout.frame.height);
   cairo_clip(cr);
+  draw_path(cr, panel, map, layout.point_radius);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_width(cr, 2 * layout.point_radius);
   const std::size_t rounds = std::min(order.size(), kRounds);

@@ -32,6 +32,7 @@ ScatterPanel panel(const ReportData& d, const Cloud& c, const View& v, std::size
   }
   p.xy = l.xy;
   p.group = c.lang;
+  p.path = c.path;
   return p;
 }
 

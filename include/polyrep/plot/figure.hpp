@@ -26,6 +26,9 @@ struct ScatterPanel {
   std::string x_label, y_label;     // "PC1", "PC2", or empty
   PointMatrix xy;                   // one row per point
   std::vector<std::int32_t> group;  // per point: index into Legend::names
+  /// Points joined by a thin line in this order, under the points (a positions file of `polyrep
+  /// embeddings`: positions 0, 1, 2, ...); empty: none.
+  std::vector<std::int32_t> path;
 };
 
 struct Legend {

@@ -114,6 +114,43 @@ TEST_F(FigurePngTest, PngPixelsAtPointsHaveTheirLanguagesColour) {
   cairo_surface_destroy(image);
 }
 
+// A panel's path is a line through its points in order: with points at the left, right and top
+// of a plus sign joined left -> right, the middle of that segment is ink; without the path, and
+// halfway between right and top (not joined), it stays white.
+TEST_F(FigurePngTest, PathJoinsItsPointsInOrder) {
+  ScatterPanel p;
+  p.xy.resize(4, 2);
+  p.xy << -1, 0, 1, 0, 0, 1, 0, -1;
+  p.group = {0, 0, 0, 0};
+  Legend legend;
+  legend.names = {"positions"};
+  legend.colors = {{1, 0, 0}};
+  FigureOptions options;
+  options.point_radius = 4;
+  options.alpha = 1;
+  options.png_scale = 2;
+  const auto layout = polyrep::plot::layout_figure({p}, legend, options);
+  const polyrep::plot::Rect frame = layout.panels[0].frame;
+  const double inset = options.margin * options.panel_size + options.point_radius;
+  const double cx = frame.x + frame.width / 2, cy = frame.y + frame.height / 2, half = frame.width / 2 - inset;
+  const double s = options.png_scale;
+  const auto at = [&](const fs::path& png, double x, double y) {
+    cairo_surface_t* image = read_png(png);
+    const Pixel px = pixel_at(image, x * s, y * s);
+    cairo_surface_destroy(image);
+    return px;
+  };
+  write_figure(dir_ / "no-path.png", {p}, legend, options);
+  p.path = {0, 1};  // left, then right
+  write_figure(dir_ / "path.png", {p}, legend, options);
+  const Pixel on_line = at(dir_ / "path.png", cx - half / 2, cy);
+  EXPECT_LT(on_line.r + on_line.g + on_line.b, 3 * 200) << "the left-right segment is drawn";
+  const Pixel without = at(dir_ / "no-path.png", cx - half / 2, cy);
+  EXPECT_EQ(without.r + without.g + without.b, 3 * 255) << "no path, no line";
+  const Pixel not_joined = at(dir_ / "path.png", cx + half / 2, cy - half / 2);
+  EXPECT_EQ(not_joined.r + not_joined.g + not_joined.b, 3 * 255) << "right and top are not joined";
+}
+
 TEST_F(FigurePngTest, NoLanguageAlwaysDrawnOnTop) {
   // Two languages on the same spot, stored language by language as in polyrep's files: which one
   // shows must depend on the seed.
