@@ -22,6 +22,10 @@ assert np.abs(a[1:] - b[1:]).max() > 1e-3, "the adapter changed nothing"
 print("adapter recorded:", rec[0]["summary"], "; layer 1-2 states moved by up to", float(np.abs(a[1:] - b[1:]).max()))
 PY
 "$polyrep" inspect "$work/lora.h5" | grep -q '^adapters: \[{"kind":"lora"'
+# The same adapter named by another path (relative, with ./) is the same input: --resume finds the
+# file complete rather than changed.
+(cd "$data/models" && "$polyrep" extract "${args[@]}" --adapter ../adapters/./tiny-bert-lora --out "$work/lora.h5" --resume) \
+  || { echo "FAIL: the same adapter by another path was taken for another input"; exit 1; }
 set +e
 out=$("$@" "$polyrep" extract "${args[@]}" --out "$work/lora.h5" --resume 2>&1); rc=$?
 set -e

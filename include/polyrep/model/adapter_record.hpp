@@ -1,6 +1,7 @@
 #pragma once
 /// How a run records the adapters it merged (file attribute `adapters`, resume fingerprints): a
-/// JSON list of {"path", "kind", "weights_hash" (16 hex digits), "summary"} in the order given,
+/// JSON list of {"path" (absolute, normalised), "kind", "weights_hash" (16 hex digits), "summary"}
+/// in the order given,
 /// "[]" when none. Reads each adapter's config and hashes its weights (Adapter::open).
 #include <filesystem>
 #include <string>
